@@ -1,0 +1,70 @@
+# -*- coding: utf-8 -*-
+# Copyright: tenancy.vcluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Turn the kubeconfig a vcluster publishes in Secret ``vc-<name>`` into one an operator can use.
+
+The syncer writes ``https://localhost:8443`` (reachable only through a port-forward), so the server is replaced
+by a reachable address, and cluster/context/user are renamed ``vcluster_<name>_<namespace>`` (as
+``vcluster connect`` does) so several tenants can be merged into one kubeconfig.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+
+SERVER_MODES = ("auto", "from_secret")
+
+
+def entry_name(name, namespace):
+    return "vcluster_%s_%s" % (name, namespace)
+
+
+def in_cluster_server(name, namespace):
+    # `<name>.<namespace>` is a default SAN of the vcluster serving certificate; `.svc` is not.
+    return "https://%s.%s:443" % (name, namespace)
+
+
+def load_balancer_server(service):
+    """The https address of a LoadBalancer Service's first ingress, or None."""
+    spec = (service or {}).get("spec") or {}
+    if spec.get("type") != "LoadBalancer":
+        return None
+    ingress = (((service.get("status") or {}).get("loadBalancer") or {}).get("ingress")) or []
+    for entry in ingress:
+        host = entry.get("ip") or entry.get("hostname")
+        if host:
+            return "https://%s:443" % host
+    return None
+
+
+def choose_server(name, namespace, server="auto", service=None):
+    """Pick the server URL: an explicit URL, the secret's own (None), or auto (LoadBalancer, else in-cluster)."""
+    if server == "from_secret":
+        return None
+    if server and server != "auto":
+        if not server.startswith("https://"):
+            raise ValueError("kubeconfig server '%s' must be an https:// URL, 'auto' or 'from_secret'" % server)
+        return server
+    return load_balancer_server(service) or in_cluster_server(name, namespace)
+
+
+def rewrite_kubeconfig(kubeconfig, name, namespace, server="auto", service=None):
+    """Return a copy of ``kubeconfig`` with one renamed cluster/context/user and a reachable server."""
+    if not isinstance(kubeconfig, dict) or not kubeconfig.get("clusters") or not kubeconfig.get("users"):
+        raise ValueError("the vcluster kubeconfig has no clusters or users; is Secret vc-%s complete?" % name)
+    result = copy.deepcopy(kubeconfig)
+    new_name = entry_name(name, namespace)
+    target = choose_server(name, namespace, server, service)
+    cluster = result["clusters"][0]
+    cluster["name"] = new_name
+    if target:
+        cluster["cluster"]["server"] = target
+    user = result["users"][0]
+    user["name"] = new_name
+    result["clusters"] = [cluster]
+    result["users"] = [user]
+    result["contexts"] = [{"name": new_name, "context": {"cluster": new_name, "user": new_name}}]
+    result["current-context"] = new_name
+    return result
