@@ -11,7 +11,6 @@ CACHE := .cache
 # ansible-test and plain pytest both need the collection at ansible_collections/tenancy/vcluster.
 COLL_ROOT := $(CACHE)/collections
 COLL_LINK := $(COLL_ROOT)/ansible_collections/tenancy/vcluster
-SANITY_COPY := $(CACHE)/sanity/ansible_collections/tenancy/vcluster
 export ANSIBLE_COLLECTIONS_PATH := $(abspath $(COLL_ROOT))
 export PATH := $(abspath $(BIN)):$(PATH)
 
@@ -43,9 +42,7 @@ ansible-lint: setup
 lint: ruff ansible-lint
 
 sanity: setup
-	@rm -rf $(SANITY_COPY) && mkdir -p $(SANITY_COPY)
-	@git ls-files -co --exclude-standard -z | tar --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -xf - -C $(SANITY_COPY)
-	cd $(SANITY_COPY) && $(abspath $(BIN))/ansible-test sanity --python 3.11 --color no --exclude tests/output/
+	hack/sanity
 
 unit: setup
 	$(BIN)/pytest -q tests/unit
