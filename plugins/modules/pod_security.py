@@ -1,0 +1,226 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, tenancy.vcluster maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type  # noqa: UP001 (Ansible module boilerplate)
+
+DOCUMENTATION = r"""
+---
+module: pod_security
+short_description: Check Kubernetes manifests against a Pod Security Standard
+version_added: 0.1.0
+author:
+  - tenancy.vcluster maintainers (@tenancy)
+description:
+  - Checks every pod template in Kubernetes manifests against a Pod Security Standards level (C(baseline) or
+    C(restricted)), the way the API server's PodSecurity admission does at version C(latest) (Kubernetes 1.34).
+  - Pod templates are read from Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job,
+    CronJob and PodTemplate objects; other kinds are skipped. Objects of a C(List) kind are expanded.
+  - Every container is checked, including init and ephemeral containers.
+  - Like the admission, comparisons are case-sensitive. For example dropping C(all) in C(capabilities.drop) does not
+    satisfy C(restricted) (it needs C(ALL)), and C(CAP_NET_BIND_SERVICE) is not C(NET_BIND_SERVICE).
+  - Unlike the admission, which stops at a verdict, all violations are reported together. Each one names the field
+    and says how to fix it.
+  - Runs on the controller or a target; it makes no changes and contacts no cluster.
+options:
+  manifests:
+    description:
+      - The Kubernetes objects to check.
+      - Either a list of objects (dictionaries), a single object, or a string of multi-document YAML such as the output
+        of C(helm template) or M(kubernetes.core.helm_template).
+      - Empty documents and C(null) list entries are skipped.
+    type: raw
+    required: true
+  level:
+    description:
+      - The Pod Security Standards level every pod template must meet.
+      - C(restricted) includes every C(baseline) check.
+    type: str
+    choices: [restricted, baseline]
+    default: restricted
+  strict:
+    description:
+      - When V(true), fail if any pod template violates O(level).
+      - When V(false), only report the violations; RV(allowed) tells the verdict.
+    type: bool
+    default: true
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in diff mode) when in diff mode.
+    support: none
+requirements:
+  - PyYAML (only when O(manifests) is a YAML string)
+notes:
+  - The verdict matches the admission with feature gates at their Kubernetes 1.34 defaults, so the alpha
+    C(UserNamespacesPodSecurityStandards) relaxation for pods with C(hostUsers=false) is not applied.
+  - The admission only warns about pod templates in workload objects and enforces on the pods created from them; this
+    module checks the templates so problems are found before anything is applied.
+seealso:
+  - name: Pod Security Standards
+    description: The policy levels and the fields each one restricts.
+    link: https://kubernetes.io/docs/concepts/security/pod-security-standards/
+  - module: kubernetes.core.helm_template
+"""
+
+EXAMPLES = r"""
+- name: Render the vcluster chart
+  kubernetes.core.helm_template:
+    chart_ref: vcluster
+    chart_repo_url: https://charts.loft.sh
+    chart_version: 0.36.1
+    release_name: tenant-a
+    release_namespace: tenant-a
+    release_values: "{{ vcluster_values }}"
+  register: rendered
+
+- name: Fail unless every pod the chart renders meets the restricted level
+  tenancy.vcluster.pod_security:
+    manifests: "{{ rendered.stdout }}"
+    level: restricted
+
+- name: Report baseline violations of objects already loaded, without failing
+  tenancy.vcluster.pod_security:
+    manifests:
+      - apiVersion: v1
+        kind: Pod
+        metadata:
+          name: debug
+        spec:
+          hostNetwork: true
+          containers:
+            - name: shell
+              image: busybox
+    level: baseline
+    strict: false
+  register: psa
+
+- name: Show what to fix
+  ansible.builtin.debug:
+    msg: "{{ item.kind }}/{{ item.name }} {{ item.path }}: {{ item.message }}"
+  loop: "{{ psa.violations }}"
+"""
+
+RETURN = r"""
+allowed:
+  description: Whether every pod template meets O(level).
+  returned: always
+  type: bool
+  sample: false
+checked:
+  description: How many pod templates were checked.
+  returned: always
+  type: int
+  sample: 3
+violations:
+  description: Every violation found, one per rule and container (or pod, volume or host namespace field).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    kind:
+      description: Kind of the object that holds the pod template.
+      type: str
+      sample: StatefulSet
+    name:
+      description: Name of the object.
+      type: str
+      sample: tenant-a
+    namespace:
+      description: Namespace of the object, V(null) when the manifest does not set it.
+      type: str
+      sample: tenant-a
+    container:
+      description: Name of the container, V(null) for pod-level fields.
+      type: str
+      sample: syncer
+    id:
+      description:
+        - The rule violated. One of V(pss-windows-host-process), V(pss-host-namespaces), V(pss-privileged),
+          V(pss-capabilities), V(pss-host-path), V(pss-host-ports), V(pss-host-probes), V(pss-apparmor),
+          V(pss-selinux), V(pss-proc-mount), V(pss-seccomp), V(pss-sysctls) (baseline), V(pss-volume-types),
+          V(pss-privilege-escalation), V(pss-run-as-non-root), V(pss-run-as-user) (restricted).
+      type: str
+      sample: pss-capabilities
+    path:
+      description: Path of the offending field within the object, with containers and volumes named.
+      type: str
+      sample: spec.template.spec.containers[syncer].securityContext.capabilities.drop
+    message:
+      description: What is wrong and what to set to fix it.
+      type: str
+      sample: "capabilities.drop must include 'ALL' (upper case; PodSecurity does not accept 'all');
+        set capabilities.drop: [ALL]"
+"""
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.six import string_types
+
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.pod_security import (
+    HAS_YAML,
+    LEVELS,
+    YAML_IMPORT_ERROR,
+    check_manifests,
+    count_pod_templates,
+    load_manifests,
+)
+
+
+def parse_manifests(module, manifests):
+    """The manifests option as a list of objects; YAML strings (alone or in the list) are parsed."""
+    if isinstance(manifests, dict):
+        return [manifests]
+    items = manifests if isinstance(manifests, list) else [manifests]
+    objects = []
+    for item in items:
+        if isinstance(item, string_types):
+            objects.extend(load_yaml(module, item))
+        elif item is None or isinstance(item, dict):
+            objects.append(item)
+        else:
+            module.fail_json(msg=f"manifests must be objects or YAML text, got a {type(item).__name__}: {item!r}")
+    return objects
+
+
+def load_yaml(module, text):
+    if not HAS_YAML:
+        module.fail_json(msg=missing_required_lib("PyYAML"), exception=YAML_IMPORT_ERROR)
+    try:
+        return load_manifests(text)
+    except ValueError as exc:
+        module.fail_json(msg=f"manifests: {exc}")
+
+
+def describe(violation):
+    subject = f"{violation['kind']}/{violation['name']}"
+    if violation["container"]:
+        subject += f" {violation['container']}"
+    return f"{subject}: {violation['message']} (at {violation['path']})"
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            manifests=dict(type="raw", required=True),
+            level=dict(type="str", choices=list(reversed(LEVELS)), default="restricted"),
+            strict=dict(type="bool", default=True),
+        ),
+        supports_check_mode=True,
+    )
+    manifests = parse_manifests(module, module.params["manifests"])
+    level = module.params["level"]
+    violations = check_manifests(manifests, level)
+    result = dict(changed=False, allowed=not violations, violations=violations, checked=count_pod_templates(manifests))
+    if violations and module.params["strict"]:
+        summary = "\n".join(describe(violation) for violation in violations)
+        module.fail_json(msg=f"{len(violations)} Pod Security ({level}) violation(s):\n{summary}", **result)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
