@@ -43,7 +43,9 @@ EXAMPLES = r"""
   ansible.builtin.copy:
     dest: /tmp/tenant.kubeconfig
     mode: "0600"
-    content: "{{ secret.data.config | b64decode | from_yaml | tenancy.vcluster.vcluster_kubeconfig(name='t1', namespace='tenant-1') | to_nice_yaml }}"
+    content: >-
+      {{ secret.data.config | b64decode | from_yaml
+         | tenancy.vcluster.vcluster_kubeconfig(name='t1', namespace='tenant-1') | to_nice_yaml }}
   no_log: true
 """
 

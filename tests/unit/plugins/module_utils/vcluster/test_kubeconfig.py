@@ -8,7 +8,9 @@ from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.kubeconf
 SECRET_KUBECONFIG = {
     "apiVersion": "v1",
     "kind": "Config",
-    "clusters": [{"name": "my-vcluster", "cluster": {"server": "https://localhost:8443", "certificate-authority-data": "Q0E="}}],
+    "clusters": [
+        {"name": "my-vcluster", "cluster": {"server": "https://localhost:8443", "certificate-authority-data": "Q0E="}}
+    ],
     "users": [{"name": "my-vcluster", "user": {"client-certificate-data": "Q0VSVA==", "client-key-data": "S0VZ"}}],
     "contexts": [{"name": "my-vcluster", "context": {"cluster": "my-vcluster", "user": "my-vcluster"}}],
     "current-context": "my-vcluster",

@@ -1,0 +1,513 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, tenancy.vcluster maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: vcluster_values
+short_description: Render and validate hardened values for the vcluster Helm chart
+version_added: 0.1.0
+author:
+  - tenancy.vcluster maintainers (@tenancy)
+description:
+  - Renders Helm values for one vcluster (loft-sh C(vcluster) chart) that meet a Pod Security Standard
+    for the exact chart version, in the value dialect of that version (legacy charts before 0.20,
+    the unified chart from 0.20).
+  - Every component the chart lets values reach gets an explicit non-root user and group, C(fsGroup),
+    C(seccompProfile) C(RuntimeDefault), C(capabilities.drop=[ALL]), C(allowPrivilegeEscalation=false)
+    and C(readOnlyRootFilesystem).
+  - Isolation (resource quota, limit range, network policy), service mapping, exposure, an image
+    registry mirror and telemetry are rendered from structured options.
+  - The operator's O(values) are merged last with Helm's semantics (maps merge, lists replace, null
+    deletes) and are never changed. The module then computes the effective security contexts (chart
+    defaults, hardened values and user values), checks the pods the chart would run against
+    O(profile) and reports every violation at the values path that controls it.
+  - All problems of one call are reported together as findings C({id, severity, path, message}).
+  - Runs on the controller and needs no cluster access.
+options:
+  name:
+    description:
+      - vcluster (Helm release) name.
+      - Must match C(^[a-z]([-a-z0-9]*[a-z0-9])?$) and be at most 52 characters (47 when an etcd
+        StatefulSet is deployed). Names over 20 characters produce a C(name-translation-hashed) warning.
+    type: str
+    required: true
+  namespace:
+    description:
+      - Host namespace of the vcluster (a DNS-1123 label).
+    type: str
+    required: true
+  chart_version:
+    description:
+      - Exact chart version, for example C(0.36.1) or C(0.19.10). Supported are 0.15.0 up to (excluding) 0.37.0.
+      - Versions before 0.20 use the legacy value dialect, later versions the unified chart.
+    type: str
+    required: true
+  distro:
+    description:
+      - Kubernetes distribution run by the vcluster control plane.
+      - Defaults to C(k8s) for 0.20 and later, C(k3s) before 0.20.
+      - C(eks) exists only before 0.20, C(k0s) before 0.26, C(k3s) before 0.33.
+    type: str
+    choices: [k8s, k3s, k0s, eks]
+  profile:
+    description:
+      - Pod Security Standard every vcluster pod must meet; also set as the standard enforced inside the vcluster.
+    type: str
+    choices: [restricted, baseline]
+    default: restricted
+  run_as_user:
+    description:
+      - UID of every vcluster container.
+    type: int
+    default: 12345
+  run_as_group:
+    description:
+      - GID of every vcluster container.
+    type: int
+    default: 12345
+  fs_group:
+    description:
+      - C(fsGroup) of the pods with volumes (so a non-root process can write its PVC).
+    type: int
+    default: 12345
+  read_only_root_filesystem:
+    description:
+      - Set C(readOnlyRootFilesystem) on every container.
+    type: bool
+    default: true
+  image_registry:
+    description:
+      - Registry (mirror) prepended to every image of the chart, for example C(registry.example.com/mirror).
+    type: str
+  distro_image:
+    description:
+      - Image of the distro (for example C(ghcr.io/loft-sh/kubernetes:v1.33.4)); written to the key of the
+        chart version (C(controlPlane.distro.<distro>.image), C(controlPlane.distro.k8s.apiServer.image)
+        before 0.25, legacy C(vcluster.image) or C(api.image)).
+    type: str
+  isolation:
+    description:
+      - Isolation of the tenant in its host namespace. Every part is enabled by default.
+      - Rendered as explicit C(policies.*) (0.20+) or C(isolation.*) (legacy) values; never C(auto).
+    type: dict
+    suboptions:
+      enabled:
+        description:
+          - Master switch; C(false) disables every part.
+        type: bool
+        default: true
+      resource_quota:
+        description:
+          - "C(true)/C(false), or a dict with C(enabled) and C(quota) (ResourceQuota hard limits,
+            for example C({requests.cpu: 10, limits.memory: 40Gi}))."
+        type: raw
+      limit_range:
+        description:
+          - C(true)/C(false), or a dict with C(enabled), C(default) and C(default_request) (container defaults).
+        type: raw
+      network_policy:
+        description:
+          - C(true)/C(false), or a dict with C(enabled).
+        type: raw
+      extra_egress_cidrs:
+        description:
+          - CIDRs the tenant workloads may reach although the network policy blocks private ranges
+            (for example a Rancher server on 10.x). Rendered into C(policies.networkPolicy.workload.egress)
+            for 0.31 and later; for older charts the isolation role adds a separate NetworkPolicy.
+        type: list
+        elements: str
+  map_services:
+    description:
+      - Services replicated between host and vcluster.
+    type: dict
+    suboptions:
+      from_host:
+        description:
+          - "Host services shown inside the vcluster, C({from: host-namespace/name, to: virtual-namespace/name})."
+        type: list
+        elements: dict
+      to_host:
+        description:
+          - "Virtual services replicated to the host, C({from: virtual-namespace/name, to: name or namespace/name})."
+        type: list
+        elements: dict
+  expose:
+    description:
+      - How the vcluster API server is exposed.
+    type: dict
+    suboptions:
+      type:
+        description:
+          - Service type of the vcluster Service.
+        type: str
+        choices: [ClusterIP, LoadBalancer, NodePort]
+        default: ClusterIP
+      extra_sans:
+        description:
+          - Extra host names or IPs for the serving certificate (C(controlPlane.proxy.extraSANs), legacy C(--tls-san)).
+        type: list
+        elements: str
+      load_balancer_source_ranges:
+        description:
+          - CIDRs allowed to reach a LoadBalancer Service.
+        type: list
+        elements: str
+  values:
+    description:
+      - Extra chart values, merged last with Helm semantics and then checked like everything else.
+    type: dict
+    default: {}
+  schema:
+    description:
+      - Path (on the controller) of the chart's C(values.schema.json); when given, the rendered values are
+        validated against it (JSON Schema draft 2020-12) and every error is a C(schema) finding.
+      - Requires the C(jsonschema) Python library.
+    type: path
+  telemetry:
+    description:
+      - Leave vcluster telemetry enabled.
+    type: bool
+    default: false
+  strict:
+    description:
+      - Fail when any finding has severity C(error). With C(false) the findings are only returned.
+    type: bool
+    default: true
+  dest:
+    description:
+      - Write the values YAML to this file (mode C(0600)). Unchanged content leaves the file alone.
+    type: path
+attributes:
+  check_mode:
+    support: full
+    description: Renders and validates; reports whether O(dest) would change without writing it.
+  diff_mode:
+    support: full
+    description: Shows the old and new content of O(dest).
+  platform:
+    support: full
+    platforms: posix
+    description: Runs on the controller (or any host with Python); no cluster access.
+requirements:
+  - PyYAML
+  - jsonschema (only for O(schema))
+notes:
+  - Finding ids are C(name-invalid), C(name-too-long), C(name-translation-hashed) (warning),
+    C(namespace-invalid), C(version-unsupported), C(distro-unsupported), C(values-dialect), C(schema),
+    C(pss-privileged), C(pss-privilege-escalation), C(pss-capabilities), C(pss-run-as-non-root),
+    C(pss-run-as-user), C(pss-seccomp), C(pss-host-namespaces), C(pss-host-path), C(pss-not-hardenable),
+    C(map-services-format), C(map-services-conflict), C(cidr-invalid), C(quantity-invalid), C(quota-inconsistent).
+  - Legacy k8s/eks charts 0.19 cannot meet Pod Security through values (init containers without
+    securityContext) and are reported as C(pss-not-hardenable).
+seealso:
+  - module: tenancy.vcluster.pod_security
+  - module: kubernetes.core.helm
+"""
+
+EXAMPLES = r"""
+- name: Render hardened values for a tenant and write them for Helm
+  tenancy.vcluster.vcluster_values:
+    name: tenant-a
+    namespace: tenant-a
+    chart_version: 0.36.1
+    dest: /tmp/tenant-a-values.yaml
+  register: rendered
+
+- name: Legacy k3s chart with a registry mirror and a mapped host service
+  tenancy.vcluster.vcluster_values:
+    name: tenant-b
+    namespace: tenant-b
+    chart_version: 0.19.10
+    distro: k3s
+    image_registry: registry.example.com/mirror
+    map_services:
+      from_host:
+        - from: shared/postgres
+          to: default/postgres
+
+- name: Expose through a LoadBalancer, allow egress to Rancher, validate against the chart schema
+  tenancy.vcluster.vcluster_values:
+    name: tenant-c
+    namespace: tenant-c
+    chart_version: 0.36.1
+    expose:
+      type: LoadBalancer
+      extra_sans: [tenant-c.example.com]
+      load_balancer_source_ranges: [203.0.113.0/24]
+    isolation:
+      extra_egress_cidrs: [10.20.0.10/32]
+      resource_quota:
+        quota:
+          requests.cpu: 4
+          limits.cpu: 8
+    schema: "{{ chart_dir }}/values.schema.json"
+
+- name: Only report findings (never fail)
+  tenancy.vcluster.vcluster_values:
+    name: tenant-d
+    namespace: tenant-d
+    chart_version: 0.30.5
+    values:
+      controlPlane:
+        statefulSet:
+          security:
+            containerSecurityContext:
+              runAsUser: 0
+    strict: false
+  register: check
+
+- name: Show what to fix
+  ansible.builtin.debug:
+    var: check.findings
+"""
+
+RETURN = r"""
+values:
+  description: Rendered chart values (hardened values with O(values) merged last).
+  returned: always
+  type: dict
+  sample: {"policies": {"podSecurityStandard": "restricted"}, "telemetry": {"enabled": false}}
+values_yaml:
+  description: O(values) as YAML, exactly what is written to O(dest).
+  returned: always
+  type: str
+  sample: "policies:\n  podSecurityStandard: restricted\n"
+dialect:
+  description: Value dialect of the chart version; null when the version is unusable.
+  returned: always
+  type: str
+  sample: modern
+chart:
+  description:
+    - Helm chart name for the version and distro (C(vcluster), C(vcluster-k8s), C(vcluster-k0s), C(vcluster-eks)).
+  returned: always
+  type: str
+  sample: vcluster
+distro:
+  description: Distro used (the default of the version when O(distro) is not given).
+  returned: always
+  type: str
+  sample: k8s
+findings:
+  description: Every problem found, errors and warnings.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Finding id (see notes).
+      type: str
+      sample: pss-run-as-user
+    severity:
+      description: C(error) or C(warning).
+      type: str
+      sample: error
+    path:
+      description: Option or chart values path to change.
+      type: str
+      sample: controlPlane.statefulSet.security.containerSecurityContext.runAsUser
+    message:
+      description: What is wrong and what to do.
+      type: str
+      sample: "... Fix in the chart values at controlPlane.statefulSet.security.containerSecurityContext.runAsUser: ..."
+dest:
+  description: Path written (or that would be written in check mode).
+  returned: when O(dest) is given
+  type: str
+  sample: /tmp/tenant-a-values.yaml
+"""
+
+import json
+import os
+import tempfile
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.common.text.converters import to_bytes, to_native, to_text
+
+try:
+    import yaml
+except ImportError:
+    yaml = None
+    YAML_IMPORT_ERROR = traceback.format_exc()
+else:
+    YAML_IMPORT_ERROR = None
+
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import schema as schema_utils
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.findings import (
+    has_errors,
+    summary,
+    warnings_of,
+)
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.render import render_values
+
+DEST_MODE = 0o600
+
+
+def argument_spec():
+    return dict(
+        name=dict(type="str", required=True),
+        namespace=dict(type="str", required=True),
+        chart_version=dict(type="str", required=True),
+        distro=dict(type="str", choices=["k8s", "k3s", "k0s", "eks"]),
+        profile=dict(type="str", choices=["restricted", "baseline"], default="restricted"),
+        run_as_user=dict(type="int", default=12345),
+        run_as_group=dict(type="int", default=12345),
+        fs_group=dict(type="int", default=12345),
+        read_only_root_filesystem=dict(type="bool", default=True),
+        image_registry=dict(type="str"),
+        distro_image=dict(type="str"),
+        isolation=dict(
+            type="dict",
+            options=dict(
+                enabled=dict(type="bool", default=True),
+                resource_quota=dict(type="raw"),
+                limit_range=dict(type="raw"),
+                network_policy=dict(type="raw"),
+                extra_egress_cidrs=dict(type="list", elements="str"),
+            ),
+        ),
+        map_services=dict(
+            type="dict",
+            options=dict(
+                from_host=dict(type="list", elements="dict"),
+                to_host=dict(type="list", elements="dict"),
+            ),
+        ),
+        expose=dict(
+            type="dict",
+            options=dict(
+                type=dict(type="str", choices=["ClusterIP", "LoadBalancer", "NodePort"], default="ClusterIP"),
+                extra_sans=dict(type="list", elements="str"),
+                load_balancer_source_ranges=dict(type="list", elements="str"),
+            ),
+        ),
+        values=dict(type="dict", default={}),
+        schema=dict(type="path"),
+        telemetry=dict(type="bool", default=False),
+        strict=dict(type="bool", default=True),
+        dest=dict(type="path"),
+    )
+
+
+class _NoAliasDumper(yaml.SafeDumper if yaml else object):
+    """Plain YAML without anchors/aliases (Helm users read and diff this file)."""
+
+    def ignore_aliases(self, data):
+        return True
+
+
+def to_yaml(values):
+    return yaml.dump(values, Dumper=_NoAliasDumper, default_flow_style=False, sort_keys=True)
+
+
+def read_schema(module, path):
+    try:
+        with open(path, "rb") as handle:
+            return json.loads(to_text(handle.read()))
+    except (OSError, ValueError) as exc:
+        module.fail_json(msg=f"cannot read chart schema {path}: {to_native(exc)}")
+
+
+def read_existing(path):
+    if not os.path.exists(path):
+        return None
+    with open(path, "rb") as handle:
+        return to_text(handle.read())
+
+
+def file_mode(path):
+    return os.stat(path).st_mode & 0o7777
+
+
+def write_dest(module, path, content):
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".vcluster-values-", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(to_bytes(content))
+        os.chmod(tmp, DEST_MODE)
+        module.atomic_move(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    os.chmod(path, DEST_MODE)
+
+
+def sync_dest(module, path, content):
+    """(changed, diff) for writing ``content`` to ``path``; check mode writes nothing."""
+    if os.path.isdir(path):
+        module.fail_json(msg=f"dest {path} is a directory; give a file path such as {path}/values.yaml")
+    before = read_existing(path)
+    content_changed = before != content
+    mode_changed = before is not None and file_mode(path) != DEST_MODE
+    diff = {"before": before or "", "after": content, "before_header": path, "after_header": path}
+    if not (content_changed or mode_changed):
+        return False, diff
+    if not module.check_mode:
+        if content_changed:
+            write_dest(module, path, content)
+        else:
+            os.chmod(path, DEST_MODE)
+    return True, diff
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    if yaml is None:
+        module.fail_json(msg=missing_required_lib("PyYAML"), exception=YAML_IMPORT_ERROR)
+    p = module.params
+    values, findings, meta = render_values(
+        name=p["name"],
+        namespace=p["namespace"],
+        chart_version=p["chart_version"],
+        distro=p["distro"],
+        profile=p["profile"],
+        run_as_user=p["run_as_user"],
+        run_as_group=p["run_as_group"],
+        fs_group=p["fs_group"],
+        read_only_root_filesystem=p["read_only_root_filesystem"],
+        image_registry=p["image_registry"],
+        distro_image=p["distro_image"],
+        isolation=p["isolation"],
+        map_services=p["map_services"],
+        expose=p["expose"],
+        values=p["values"],
+        telemetry=p["telemetry"],
+    )
+    if p["schema"] and meta["dialect"]:
+        if not schema_utils.HAS_JSONSCHEMA:
+            module.fail_json(msg=missing_required_lib("jsonschema"), exception=schema_utils.JSONSCHEMA_IMPORT_ERROR)
+        findings += schema_utils.validate_values(values, read_schema(module, p["schema"]), p["chart_version"])
+
+    values_yaml = to_yaml(values)
+    result = dict(
+        changed=False,
+        values=values,
+        values_yaml=values_yaml,
+        dialect=meta["dialect"],
+        chart=meta["chart"],
+        distro=meta["distro"],
+        findings=findings,
+    )
+    for finding in warnings_of(findings):
+        module.warn(f"[{finding['id']}] {finding['path']}: {finding['message']}")
+    if p["strict"] and has_errors(findings):
+        module.fail_json(msg=f"vcluster values for {p['name']} are not acceptable: {summary(findings)}", **result)
+
+    if p["dest"]:
+        changed, diff = sync_dest(module, p["dest"], values_yaml)
+        result.update(changed=changed, dest=p["dest"])
+        if module._diff:
+            result["diff"] = diff
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
