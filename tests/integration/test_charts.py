@@ -18,8 +18,6 @@ from kubernetes import client as k8s_client
 from kubernetes import config as k8s_config
 from kubernetes.client.rest import ApiException
 
-pytest_plugins = ["vcluster_fixtures"]  # chart_repo, helm, syncer_standin, syncer_once
-
 MODERN_VERSION = "0.36.1"  # tests/fixtures/charts/vcluster-modern
 LEGACY_VERSION = "0.19.10"  # tests/fixtures/charts/vcluster-legacy
 

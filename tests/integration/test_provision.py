@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 import stat
 import uuid
@@ -160,6 +161,12 @@ def test_ten_tenants_in_parallel_and_one_failure_does_not_stop_the_others(fleet,
     assert len(helm_releases) == 10
 
 
+def get_json(k8s, path: str) -> dict:
+    response = k8s.call_api("GET", k8s.configuration.host + path)
+    response.read()
+    return json.loads(response.data)
+
+
 def namespaced_objects(k8s, namespace: str) -> list[str]:
     """Every object in the namespace, over every namespaced kind the API server serves."""
     found = []
@@ -168,14 +175,12 @@ def namespaced_objects(k8s, namespace: str) -> list[str]:
     ]
     for group, version in groups:
         base = f"/api/{version}" if not group else f"/apis/{group}/{version}"
-        resources = k8s.call_api(base, "GET", response_type="object", _return_http_data_only=True)["resources"]
-        for res in resources:
+        for res in get_json(k8s, base)["resources"]:
             if not res["namespaced"] or "/" in res["name"] or "list" not in res["verbs"]:
                 continue
             if res["kind"] == "Event":  # written by the scheduler and kwok, expire on their own
                 continue
-            url = f"{base}/namespaces/{namespace}/{res['name']}"
-            items = k8s.call_api(url, "GET", response_type="object", _return_http_data_only=True)["items"]
+            items = get_json(k8s, f"{base}/namespaces/{namespace}/{res['name']}")["items"]
             found += [f"{res['kind']}/{i['metadata']['name']}" for i in items]
     return found
 
