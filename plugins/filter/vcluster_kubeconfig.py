@@ -57,7 +57,10 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.kubeconfig import rewrite_kubeconfig
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.kubeconfig import (
+    merge_kubeconfigs,
+    rewrite_kubeconfig,
+)
 
 
 def vcluster_kubeconfig(kubeconfig, name, namespace, server="auto", service=None):
@@ -67,6 +70,14 @@ def vcluster_kubeconfig(kubeconfig, name, namespace, server="auto", service=None
         raise AnsibleFilterError(str(exc)) from exc
 
 
+def vcluster_kubeconfig_merge(base, addition):
+    """Merge kubeconfig ``addition`` into ``base`` (entries replaced by name; base current-context kept)."""
+    try:
+        return merge_kubeconfigs(base, addition)
+    except ValueError as exc:
+        raise AnsibleFilterError(str(exc)) from exc
+
+
 class FilterModule(object):
     def filters(self):
-        return {"vcluster_kubeconfig": vcluster_kubeconfig}
+        return {"vcluster_kubeconfig": vcluster_kubeconfig, "vcluster_kubeconfig_merge": vcluster_kubeconfig_merge}

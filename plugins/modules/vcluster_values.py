@@ -182,7 +182,27 @@ options:
   dest:
     description:
       - Write the values YAML to this file (mode C(0600)). Unchanged content leaves the file alone.
+      - With O(previous_chart_version) the diff shows the deployed values (O(previous_values)) against the new ones.
     type: path
+  previous_values:
+    description:
+      - Upgrade of a deployed release. The values it was deployed with (C(helm get values), for example
+        C(status.values) of M(kubernetes.core.helm_info)); requires O(previous_chart_version).
+      - They are the base of the new values; the hardened values of O(chart_version) go over them and O(values)
+        is merged last. Legacy (< 0.20) values are converted to the unified format when O(chart_version) is
+        0.20 or later (O(values) given in the legacy format is converted too); keys that cannot be converted are
+        C(migration-refused) findings.
+      - Changes vcluster cannot make in place (distro, backing store, root vs non-root control plane, downgrade
+        across 0.20) are C(upgrade-refused) findings.
+    type: dict
+  previous_chart_version:
+    description: Chart version of the deployed release (with O(previous_values)).
+    type: str
+  previous_distro:
+    description:
+      - Distro of the deployed release; defaults to the default of O(previous_chart_version) (C(k3s) before 0.20).
+    type: str
+    choices: [k8s, k3s, k0s, eks]
 attributes:
   check_mode:
     support: full
@@ -316,6 +336,22 @@ findings:
       description: What is wrong and what to do.
       type: str
       sample: "... Fix in the chart values at controlPlane.statefulSet.security.containerSecurityContext.runAsUser: ..."
+migration:
+  description: What the upgrade from O(previous_values) converted, refused and noted.
+  returned: when O(previous_chart_version) is given
+  type: dict
+  contains:
+    converted:
+      description: Whether legacy values were converted to the unified format.
+      type: bool
+    refused:
+      description: The C(migration-refused) findings (also in RV(findings)).
+      type: list
+      elements: dict
+    notes:
+      description: Settings that were dropped or moved and need a look.
+      type: list
+      elements: str
 dest:
   description: Path written (or that would be written in check mode).
   returned: when O(dest) is given
@@ -345,6 +381,7 @@ from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.findings
     summary,
     warnings_of,
 )
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.migrate import render_upgrade
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.render import render_values
 
 DEST_MODE = 0o600
@@ -393,6 +430,9 @@ def argument_spec():
         telemetry=dict(type="bool", default=False),
         strict=dict(type="bool", default=True),
         dest=dict(type="path"),
+        previous_values=dict(type="dict"),
+        previous_chart_version=dict(type="str"),
+        previous_distro=dict(type="str", choices=["k8s", "k3s", "k0s", "eks"]),
     )
 
 
@@ -459,11 +499,15 @@ def sync_dest(module, path, content):
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    module = AnsibleModule(
+        argument_spec=argument_spec(),
+        supports_check_mode=True,
+        required_by={"previous_values": "previous_chart_version"},
+    )
     if yaml is None:
         module.fail_json(msg=missing_required_lib("PyYAML"), exception=YAML_IMPORT_ERROR)
     p = module.params
-    values, findings, meta = render_values(
+    render_kwargs = dict(
         name=p["name"],
         namespace=p["namespace"],
         chart_version=p["chart_version"],
@@ -481,6 +525,13 @@ def main():
         values=p["values"],
         telemetry=p["telemetry"],
     )
+    migration = None
+    if p["previous_chart_version"]:
+        values, findings, meta, migration = render_upgrade(
+            p["previous_values"] or {}, p["previous_chart_version"], p["previous_distro"], **render_kwargs
+        )
+    else:
+        values, findings, meta = render_values(**render_kwargs)
     if p["schema"] and meta["dialect"]:
         if not schema_utils.HAS_JSONSCHEMA:
             module.fail_json(msg=missing_required_lib("jsonschema"), exception=schema_utils.JSONSCHEMA_IMPORT_ERROR)
@@ -496,6 +547,8 @@ def main():
         distro=meta["distro"],
         findings=findings,
     )
+    if migration is not None:
+        result["migration"] = migration
     for finding in warnings_of(findings):
         module.warn(f"[{finding['id']}] {finding['path']}: {finding['message']}")
     if p["strict"] and has_errors(findings):
@@ -504,6 +557,9 @@ def main():
     if p["dest"]:
         changed, diff = sync_dest(module, p["dest"], values_yaml)
         result.update(changed=changed, dest=p["dest"])
+        if migration is not None:
+            # An upgrade shows what changes against the deployed release, not against the last file.
+            diff.update(before=to_yaml(p["previous_values"] or {}), before_header="deployed release values")
         if module._diff:
             result["diff"] = diff
     module.exit_json(**result)

@@ -46,6 +46,9 @@ FINDING_IDS = (
     "cidr-invalid",
     "quantity-invalid",
     "quota-inconsistent",
+    # upgrades (migrate.py): a legacy key that cannot be converted, a change vcluster cannot make in place
+    "migration-refused",
+    "upgrade-refused",
 )
 
 # Ids that are warnings by nature; everything else defaults to an error.

@@ -68,3 +68,32 @@ def rewrite_kubeconfig(kubeconfig, name, namespace, server="auto", service=None)
     result["contexts"] = [{"name": new_name, "context": {"cluster": new_name, "user": new_name}}]
     result["current-context"] = new_name
     return result
+
+
+def merge_kubeconfigs(base, addition):
+    """Merge kubeconfig ``addition`` into ``base`` (either may be None/empty); returns a new dict.
+
+    Clusters, users and contexts are matched by name: entries of ``addition`` replace those of the same name and
+    new ones are appended, so merging a refreshed tenant kubeconfig again changes nothing else. The base's
+    ``current-context`` is kept (the addition's is used only when the base has none).
+    """
+    result = copy.deepcopy(base) if isinstance(base, dict) and base else {"apiVersion": "v1", "kind": "Config"}
+    result.setdefault("apiVersion", "v1")
+    result.setdefault("kind", "Config")
+    addition = addition or {}
+    for section in ("clusters", "users", "contexts"):
+        entries = list(result.get(section) or [])
+        index = {entry.get("name"): position for position, entry in enumerate(entries)}
+        for entry in addition.get(section) or []:
+            if not isinstance(entry, dict) or not entry.get("name"):
+                raise ValueError("kubeconfig %s entry without a name cannot be merged" % section)
+            if entry["name"] in index:
+                entries[index[entry["name"]]] = copy.deepcopy(entry)
+            else:
+                index[entry["name"]] = len(entries)
+                entries.append(copy.deepcopy(entry))
+        result[section] = entries
+    if not result.get("current-context") and addition.get("current-context"):
+        result["current-context"] = addition["current-context"]
+    result.setdefault("preferences", {})
+    return result

@@ -39,6 +39,9 @@ DESIGN_IDS = [
     "cidr-invalid",
     "quantity-invalid",
     "quota-inconsistent",
+    # upgrades (issue 6): reported by vcluster_values with previous_values; tested in test_migrate.py
+    "migration-refused",
+    "upgrade-refused",
 ]
 
 

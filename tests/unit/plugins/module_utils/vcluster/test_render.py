@@ -324,8 +324,11 @@ TRIGGERS = {
     "quantity-invalid": dict(isolation={"resource_quota": {"quota": {"requests.memory": "20 GB"}}}),
     "quota-inconsistent": dict(isolation={"resource_quota": {"quota": {"requests.cpu": 30}}}),
     "schema": None,
+    "migration-refused": None,
+    "upgrade-refused": None,
 }
-# pss-host-namespaces / pss-host-path / schema: see the dedicated tests (pod spec fields and schema module)
+# pss-host-namespaces / pss-host-path / schema: see the dedicated tests (pod spec fields and schema module);
+# migration-refused / upgrade-refused: test_migrate.py (they need previous_values)
 
 
 def test_every_finding_id_has_a_trigger_case():
