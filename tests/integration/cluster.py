@@ -48,7 +48,7 @@ def cluster_env() -> dict[str, str]:
     for line in run_local_cluster("env").splitlines():
         if not line.startswith("export "):
             continue
-        key, _, value = line[len("export ") :].partition("=")
+        key, _sep, value = line[len("export ") :].partition("=")
         if key == "PATH":
             env[key] = f"{env['LOCAL_CLUSTER_BIN']}{os.pathsep}{os.environ.get('PATH', '')}"
         else:

@@ -81,7 +81,7 @@ def test_default_hardened_values_validate_against_the_real_schema(version, distr
 
 @pytest.mark.parametrize("version", MODERN_VERSIONS)
 def test_full_options_validate_against_the_real_schema(version):
-    values, findings, _ = render(
+    values, findings, _meta = render(
         version,
         image_registry="registry.example.com/mirror/",
         distro_image="ghcr.io/loft-sh/kubernetes:v1.33.4",
@@ -107,7 +107,7 @@ def test_full_options_validate_against_the_real_schema(version):
 
 @pytest.mark.parametrize("version", MODERN_VERSIONS)
 def test_legacy_key_in_modern_values_is_a_dialect_error_and_fails_the_schema(version):
-    values, findings, _ = render(version, values={"syncer": {"extraArgs": ["--tls-san=x"]}})
+    values, findings, _meta = render(version, values={"syncer": {"extraArgs": ["--tls-san=x"]}})
     assert ids(findings) == ["values-dialect"]
     assert findings[0]["path"] == "syncer"
     messages = [e.message for e in jsonschema.Draft202012Validator(schema_of(version)).iter_errors(values)]
@@ -129,7 +129,7 @@ def _restricted_cases():
 def test_hardened_pod_specs_satisfy_restricted(version, distro):
     # 0.15.7 CoreDNS cannot meet restricted (pss-not-hardenable); check the rest with CoreDNS off
     extra = {"coredns": {"enabled": False}} if version.startswith("0.15.") else {}
-    values, findings, _ = render(version, distro=distro, values=extra)
+    values, findings, _meta = render(version, distro=distro, values=extra)
     assert [f for f in findings if f["severity"] == "error"] == []
     pods = component_pods(
         dialects.parse_version(version),
@@ -148,7 +148,7 @@ def test_chart_defaults_alone_violate_restricted(version, distro):
 
 def test_modern_etcd_pod_is_checked_when_deployed():
     values = {"controlPlane": {"backingStore": {"etcd": {"deploy": {"enabled": True}}}}}
-    rendered, findings, _ = render("0.36.1", values=values)
+    rendered, findings, _meta = render("0.36.1", values=values)
     assert findings == []
     security = rendered["controlPlane"]["backingStore"]["etcd"]["deploy"]["statefulSet"]["security"]
     assert security["containerSecurityContext"]["capabilities"] == {"drop": ["ALL"]}
@@ -168,7 +168,7 @@ def test_modern_etcd_pod_is_checked_when_deployed():
             }
         },
     )
-    _, findings, _ = render("0.36.1", values=weakened)
+    _values, findings, _meta = render("0.36.1", values=weakened)
     assert [(f["id"], f["path"]) for f in findings] == [
         (
             "pss-privilege-escalation",
@@ -195,7 +195,7 @@ def test_recipe_values_on_modern_chart_report_each_problem_with_its_fix():
             }
         }
     }
-    rendered, findings, _ = render("0.36.1", values=values)
+    rendered, findings, _meta = render("0.36.1", values=values)
     by_path = {f["path"]: f for f in findings}
     base = "controlPlane.statefulSet.security.containerSecurityContext"
     assert by_path[base + ".runAsUser"]["id"] == "pss-run-as-user"
@@ -212,13 +212,13 @@ def test_recipe_values_on_modern_chart_report_each_problem_with_its_fix():
 
 
 def test_recipe_values_on_legacy_k3s_chart():
-    _, findings, _ = render(
+    _values, findings, _meta = render(
         "0.19.10", values={"securityContext": RECIPE_CONTEXT, "podSecurityContext": {"seccompProfile": None}}
     )
     paths = {(f["id"], f["path"]) for f in findings}
     assert ("pss-run-as-user", "securityContext.runAsUser") in paths
     assert ("pss-capabilities", "securityContext.capabilities") in paths
-    assert any(i == "pss-seccomp" for i, _ in paths)
+    assert any(i == "pss-seccomp" for i, _path in paths)
 
 
 def test_run_as_non_root_alone_keeps_the_chart_root_default():
@@ -232,30 +232,30 @@ def test_run_as_non_root_alone_keeps_the_chart_root_default():
 def test_null_deletes_the_chart_default_too():
     """Nulling the hardened runAsUser also deletes the chart's runAsUser: 0; the pod-level uid applies."""
     values = {"controlPlane": {"statefulSet": {"security": {"containerSecurityContext": {"runAsUser": None}}}}}
-    rendered, findings, _ = render("0.36.1", values=values)
+    rendered, findings, _meta = render("0.36.1", values=values)
     assert error_ids(findings) == []
     assert rendered["controlPlane"]["statefulSet"]["security"]["containerSecurityContext"]["runAsUser"] is None
-    _, findings, _ = render("0.19.10", values={"securityContext": {"runAsUser": 0}})
+    _values, findings, _meta = render("0.19.10", values={"securityContext": {"runAsUser": 0}})
     assert error_ids(findings) == ["pss-run-as-user"]
 
 
 def test_baseline_profile_tolerates_restricted_only_problems():
     values = {"controlPlane": {"statefulSet": {"security": {"containerSecurityContext": {"runAsUser": 0}}}}}
-    rendered, findings, _ = render("0.36.1", profile="baseline", values=values)
+    rendered, findings, _meta = render("0.36.1", profile="baseline", values=values)
     assert findings == []
     assert rendered["policies"]["podSecurityStandard"] == "baseline"
     values = {"controlPlane": {"statefulSet": {"security": {"containerSecurityContext": {"privileged": True}}}}}
-    _, findings, _ = render("0.36.1", profile="baseline", values=values)
+    _values, findings, _meta = render("0.36.1", profile="baseline", values=values)
     assert error_ids(findings) == ["pss-privileged"]
 
 
 def test_modern_coredns_before_026_depends_on_pod_security_standard():
-    _, findings, _ = render("0.25.2", values={"policies": {"podSecurityStandard": ""}})
+    _values, findings, _meta = render("0.25.2", values={"policies": {"podSecurityStandard": ""}})
     assert [(f["id"], f["path"]) for f in findings] == [("pss-seccomp", "policies.podSecurityStandard")]
 
 
 def test_legacy_coredns_needs_isolation():
-    _, findings, _ = render("0.19.10", isolation={"enabled": False})
+    _values, findings, _meta = render("0.19.10", isolation={"enabled": False})
     assert [(f["id"], f["path"]) for f in findings] == [("pss-seccomp", "isolation.enabled")]
 
 
@@ -271,13 +271,13 @@ def test_legacy_coredns_needs_isolation():
     ],
 )
 def test_not_hardenable(version, distro, values, path):
-    _, findings, _ = render(version, distro=distro, values=values)
+    _values, findings, _meta = render(version, distro=distro, values=values)
     assert [(f["id"], f["path"]) for f in findings] == [("pss-not-hardenable", path)]
     assert "0.20" in findings[0]["message"] or "0.16" in findings[0]["message"]
 
 
 def test_not_hardenable_names_the_init_containers():
-    _, findings, _ = render("0.19.10", distro="k8s")
+    _values, findings, _meta = render("0.19.10", distro="k8s")
     for name in ("vcluster-copy", "kube-controller-manager", "kube-apiserver"):
         assert name in findings[0]["message"]
 
@@ -339,7 +339,7 @@ def test_every_finding_id_has_a_trigger_case():
 def test_finding_is_triggered(finding_id):
     kwargs = dict(TRIGGERS[finding_id])
     version = kwargs.pop("version", "0.36.1")
-    _, findings, _ = render(version, **kwargs)
+    _values, findings, _meta = render(version, **kwargs)
     assert finding_id in ids(findings)
     for f in findings:
         assert f["message"] and f["path"]
@@ -348,7 +348,7 @@ def test_finding_is_triggered(finding_id):
 @pytest.mark.parametrize("finding_id", sorted(FINDING_IDS))
 def test_finding_is_not_triggered_by_the_defaults(finding_id):
     for version, distro in (("0.36.1", None), ("0.19.10", "k3s"), ("0.18.1", "k8s"), ("0.25.2", "k0s")):
-        _, findings, _ = render(version, distro=distro)
+        _values, findings, _meta = render(version, distro=distro)
         assert finding_id not in ids(findings)
 
 
@@ -373,7 +373,7 @@ def test_pod_level_ids_map_back_to_values(finding_id, pod_field):
 
 
 def test_all_findings_of_one_call_come_back_together():
-    _, findings, meta = render(
+    _values, findings, meta = render(
         "0.33.4",
         name="a" * 60,
         namespace="Bad.NS",
@@ -410,7 +410,7 @@ def test_all_findings_of_one_call_come_back_together():
 )
 def test_each_bad_input_fails_with_its_own_id(kwargs, finding_id):
     kwargs = dict(kwargs)
-    _, findings, _ = render(kwargs.pop("version", "0.36.1"), **kwargs)
+    _values, findings, _meta = render(kwargs.pop("version", "0.36.1"), **kwargs)
     assert finding_id in error_ids(findings)
 
 
@@ -418,7 +418,7 @@ def test_each_bad_input_fails_with_its_own_id(kwargs, finding_id):
 
 
 def test_modern_option_mapping():
-    values, _, _ = render(
+    values, _findings, _meta = render(
         "0.36.1",
         image_registry="registry.example.com/mirror/",
         distro_image="ghcr.io/loft-sh/kubernetes:v1.33.4",
@@ -445,14 +445,14 @@ def test_modern_option_mapping():
 
 
 def test_modern_extra_egress_on_031_and_not_before():
-    new, _, _ = render("0.31.3", isolation={"extra_egress_cidrs": ["10.1.0.0/16"]})
+    new, _findings, _meta = render("0.31.3", isolation={"extra_egress_cidrs": ["10.1.0.0/16"]})
     assert new["policies"]["networkPolicy"]["workload"]["egress"] == [{"to": [{"ipBlock": {"cidr": "10.1.0.0/16"}}]}]
-    old, _, _ = render("0.30.5", isolation={"extra_egress_cidrs": ["10.1.0.0/16"]})
+    old, _findings, _meta = render("0.30.5", isolation={"extra_egress_cidrs": ["10.1.0.0/16"]})
     assert old["policies"]["networkPolicy"] == {"enabled": True}
 
 
 def test_isolation_disabled_sets_everything_false_explicitly():
-    values, _, _ = render("0.36.1", isolation={"enabled": False})
+    values, _findings, _meta = render("0.36.1", isolation={"enabled": False})
     for key in ("resourceQuota", "limitRange", "networkPolicy"):
         assert values["policies"][key]["enabled"] is False
 
@@ -492,7 +492,7 @@ def test_legacy_option_mapping():
 
 
 def test_legacy_k3s_values_shape():
-    values, _, meta = render("0.19.10")
+    values, _findings, meta = render("0.19.10")
     assert meta == {"dialect": "legacy", "chart": "vcluster", "distro": "k3s"}
     assert values["fsGroup"] == 12345
     assert values["securityContext"]["capabilities"] == {"drop": ["ALL"]}
@@ -538,7 +538,7 @@ def test_parse_quantity_rejects(text):
 
 
 def test_limit_range_inconsistency_is_reported():
-    _, findings, _ = render("0.36.1", isolation={"limit_range": {"default_request": {"memory": "1Gi"}}})
+    _values, findings, _meta = render("0.36.1", isolation={"limit_range": {"default_request": {"memory": "1Gi"}}})
     assert [(f["id"], f["path"]) for f in findings] == [
         ("quota-inconsistent", "policies.limitRange.defaultRequest.memory")
     ]
