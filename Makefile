@@ -14,7 +14,7 @@ COLL_LINK := $(COLL_ROOT)/ansible_collections/tenancy/vcluster
 export ANSIBLE_COLLECTIONS_PATH := $(abspath $(COLL_ROOT))
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help setup collection lint ruff ansible-lint sanity unit integration test demo cluster-up cluster-down clean
+.PHONY: help setup collection lint ruff ansible-lint sanity unit integration reliability test demo bench cluster-up cluster-down clean docs
 
 help:
 	@echo "make demo   provision the sample tenant on the local control plane"
@@ -56,11 +56,21 @@ cluster-down:
 integration: setup
 	$(BIN)/pytest -q tests/integration
 
+reliability: setup
+	$(BIN)/pytest -q tests/reliability
+
+bench: setup
+	$(BIN)/python bench/run.py
+
 test: setup
 	hack/run-tests
 
 demo: setup
 	hack/demo
+
+# The docs site (antsibull-docs + Sphinx, warnings are errors) in docs/site/build/html.
+docs: setup
+	hack/docs
 
 clean:
 	rm -rf $(CACHE) tests/output
