@@ -184,6 +184,13 @@ options:
       - Write the values YAML to this file (mode C(0600)). Unchanged content leaves the file alone.
       - With O(previous_chart_version) the diff shows the deployed values (O(previous_values)) against the new ones.
     type: path
+  diff_against:
+    description:
+      - Values already deployed (for example C(status.values) of M(kubernetes.core.helm_info)). The result is
+        C(changed) when the rendered values differ from them, and with C(--diff) shows both, so C(--check --diff)
+        reports what an install or upgrade would change without the helm-diff plugin. Ignored with O(dest).
+    type: dict
+    version_added: 0.1.0
   previous_values:
     description:
       - Upgrade of a deployed release. The values it was deployed with (C(helm get values), for example
@@ -430,6 +437,7 @@ def argument_spec():
         telemetry=dict(type="bool", default=False),
         strict=dict(type="bool", default=True),
         dest=dict(type="path"),
+        diff_against=dict(type="dict"),
         previous_values=dict(type="dict"),
         previous_chart_version=dict(type="str"),
         previous_distro=dict(type="str", choices=["k8s", "k3s", "k0s", "eks"]),
@@ -562,7 +570,22 @@ def main():
             diff.update(before=to_yaml(p["previous_values"] or {}), before_header="deployed release values")
         if module._diff:
             result["diff"] = diff
+    elif p["diff_against"] is not None:
+        result.update(drift_from(p["diff_against"], values, values_yaml, module._diff))
     module.exit_json(**result)
+
+
+def drift_from(deployed, values, values_yaml, with_diff):
+    """changed (and the diff) of the rendered values against values already deployed, e.g. a Helm release's."""
+    drift = {"changed": deployed != values}
+    if drift["changed"] and with_diff:
+        drift["diff"] = {
+            "before": to_yaml(deployed),
+            "after": values_yaml,
+            "before_header": "deployed release values",
+            "after_header": "new release values",
+        }
+    return drift
 
 
 if __name__ == "__main__":

@@ -150,3 +150,13 @@ def test_dest_directory_fails(capsys, tmp_path):
 def test_argument_spec_catches_typos(capsys):
     result, code = run(capsys, isolation={"enabeld": False})
     assert code == 1 and "enabeld" in result["msg"]
+
+
+def test_diff_against_deployed_values(capsys):
+    deployed, _code = run(capsys)
+    same, _code = run(capsys, diff_against=deployed["values"], _ansible_diff=True)
+    assert same["changed"] is False and "diff" not in same
+    changed, _code = run(capsys, diff_against=deployed["values"], _ansible_diff=True, telemetry=True)
+    assert changed["changed"] is True
+    assert changed["diff"]["before_header"] == "deployed release values"
+    assert "enabled: false" in changed["diff"]["before"] and "enabled: true" in changed["diff"]["after"]
