@@ -304,8 +304,9 @@ class Bench:
             r.setdefault("noop_write_events", []).extend(
                 f"{e.verb} {e.resource} {e.namespace or ''}/{e.name or ''}" for e in noop_writes)
             noop_runs.append(noop)
-            values, findings, _meta = render_values(name="t", namespace=f"bench-{self.run_id}-m{rep}",
-                                                chart_version=CHART_VERSION)
+            values, findings, _meta = render_values(
+                name="t", namespace=f"bench-{self.run_id}-m{rep}", chart_version=CHART_VERSION
+            )
             assert not [f for f in findings if f["severity"] == "error"], findings
             values_file = self.tmp / f"values-m{rep}.yaml"
             values_file.write_text(yaml.safe_dump(values))

@@ -145,7 +145,7 @@ class AwxJob:
 
     def wait(self, timeout: float = 900) -> JobResult:
         assert self.proc is not None
-        output, _ = self.proc.communicate(timeout=timeout)
+        output, _err = self.proc.communicate(timeout=timeout)
         artifacts = self.dir / "artifacts" / self.ident
         events = []
         for path in sorted((artifacts / "job_events").glob("*.json"), key=lambda p: int(p.name.split("-", 1)[0])):

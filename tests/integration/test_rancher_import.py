@@ -33,9 +33,6 @@ if str(REPO / "tests") not in sys.path:
 
 from rancher_standin import RancherStandin  # tests/ is put on sys.path above
 
-if not hasattr(sys.modules.get("conftest"), "chart_repo"):  # until conftest.py registers the vcluster fixtures
-    from vcluster_fixtures import chart_repo, helm, syncer_standin  # noqa: F401
-
 CHART_VERSION = "0.36.1"
 PROFILES = ["2.6", "2.12"]
 AGENT_NS = "cattle-system"

@@ -82,7 +82,7 @@ def test_every_survey_question_reaches_a_typed_variable(survey, question):
     produced = produced_type(expression)
 
     options = ROLE_OPTIONS.get(contract, [])
-    expected = {spec.get("type", "str") for _, spec in options} or {CONTRACT_TYPES.get(contract)}
+    expected = {spec.get("type", "str") for _name, spec in options} or {CONTRACT_TYPES.get(contract)}
     expected = {"str" if t == "path" else t for t in expected}
     assert None not in expected, f"{contract} is neither read by a role default nor a known contract variable"
     assert expected == {produced}, f"{variable} -> {contract} yields {produced}, the roles expect {expected}"

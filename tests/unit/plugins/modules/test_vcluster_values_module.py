@@ -124,7 +124,7 @@ def test_dest_mode_is_repaired(capsys, tmp_path):
     dest = tmp_path / "values.yaml"
     run(capsys, dest=str(dest))
     os.chmod(dest, 0o644)
-    result, _ = run(capsys, dest=str(dest))
+    result, _code = run(capsys, dest=str(dest))
     assert result["changed"] is True
     assert stat.S_IMODE(os.stat(dest).st_mode) == 0o600
 
@@ -136,7 +136,7 @@ def test_check_mode_writes_nothing_and_diff_shows_content(capsys, tmp_path):
     assert not dest.exists()
     assert result["diff"]["before"] == "" and result["diff"]["after"] == result["values_yaml"]
     run(capsys, dest=str(dest))
-    result, _ = run(capsys, dest=str(dest), _ansible_check_mode=True, _ansible_diff=True, telemetry=True)
+    result, _code = run(capsys, dest=str(dest), _ansible_check_mode=True, _ansible_diff=True, telemetry=True)
     assert result["changed"] is True
     assert "enabled: false" in result["diff"]["before"] and "enabled: true" in result["diff"]["after"]
     assert "enabled: false" in dest.read_text()

@@ -23,7 +23,7 @@ def schema_of(version):
 
 @pytest.mark.parametrize("version", ["0.20.6", "0.25.2", "0.36.1"])
 def test_hardened_values_have_no_schema_findings(version):
-    values, _, _ = render_values("tenant-a", "tenant-a", version)
+    values, _findings, _meta = render_values("tenant-a", "tenant-a", version)
     assert schema_utils.validate_values(values, schema_of(version), version) == []
 
 
