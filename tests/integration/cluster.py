@@ -19,6 +19,9 @@ from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import urlparse
 
+from kubernetes import client as k8s_client
+from kubernetes.client.rest import ApiException
+
 REPO = Path(__file__).resolve().parents[2]
 LOCAL_CLUSTER = REPO / "hack" / "local-cluster"
 
@@ -220,3 +223,14 @@ def ensure_up() -> LocalCluster:
     if os.environ.get("LOCAL_CLUSTER_SKIP_UP") != "1":
         run_local_cluster("up")
     return LocalCluster(cluster_env())
+
+
+def delete_namespaces(api_client, names) -> None:
+    """Delete each namespace once (tests' cleanup); one that is already gone is fine."""
+    core = k8s_client.CoreV1Api(api_client)
+    for ns in sorted(set(names)):
+        try:
+            core.delete_namespace(ns)
+        except ApiException as e:
+            if e.status != 404:
+                raise

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from awx_jobs import AWX, REPO, AwxJob, awx_slices
+from cluster import delete_namespaces
 from kubernetes import client as k8s_client
 from kubernetes.client.rest import ApiException
 
@@ -53,13 +54,7 @@ def site(local_cluster, chart_repo, syncer_standin, tmp_path, k8s):
             return AwxJob(tmp_path, playbook, inventory, survey, credentials, limit)
 
     yield Site
-    core = k8s_client.CoreV1Api(k8s)
-    for ns in set(namespaces):
-        try:
-            core.delete_namespace(ns)
-        except ApiException as e:
-            if e.status != 404:
-                raise
+    delete_namespaces(k8s, namespaces)
 
 
 def survey(name: str, namespace: str, **answers: str) -> dict[str, str]:

@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 import yaml
-from cluster import wait_until
+from cluster import delete_namespaces, wait_until
 from kubernetes import client as k8s_client
 from kubernetes import config as k8s_config
 from kubernetes.client.rest import ApiException
@@ -35,13 +35,7 @@ def fleet(local_cluster, chart_repo, syncer_standin, tmp_path, k8s):
         return write_inventory(tmp_path / name, tenants, local_group_vars(local_cluster, chart_repo, tmp_path))
 
     yield make
-    core = k8s_client.CoreV1Api(k8s)
-    for ns in set(used_namespaces):
-        try:
-            core.delete_namespace(ns)
-        except ApiException as e:
-            if e.status != 404:
-                raise
+    delete_namespaces(k8s, used_namespaces)
 
 
 def tenant(namespace: str, **extra) -> dict:

@@ -25,16 +25,14 @@ for extra in (HERE, REPO / "tests" / "integration", REPO / "tests" / "fixtures")
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
 
-from cluster import MUTATING_VERBS, LocalCluster, ensure_up, run_local_cluster
+from cluster import MUTATING_VERBS, LocalCluster, delete_namespaces, ensure_up, run_local_cluster
 from identity import identity_kubeconfig
 from vcluster_fixtures import chart_repo, helm  # noqa: F401  # pylint: disable=unused-import
 
 kubernetes = pytest.importorskip("kubernetes")
 import contextlib
 
-from kubernetes import client as k8s_client
 from kubernetes import config as k8s_config
-from kubernetes.client.rest import ApiException
 
 USER = "tenancy-reliability"
 SHARED_VIRTUAL = "rel-shared"
@@ -108,10 +106,4 @@ def cleanup_namespaces(k8s):
     """A list to append namespace names to; they are deleted after the test."""
     names: list[str] = []
     yield names
-    core = k8s_client.CoreV1Api(k8s)
-    for ns in set(names):
-        try:
-            core.delete_namespace(ns)
-        except ApiException as e:
-            if e.status != 404:
-                raise
+    delete_namespaces(k8s, names)

@@ -7,21 +7,7 @@ import json
 import pytest
 
 from ansible_collections.tenancy.vcluster.plugins.modules import pod_security
-
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    import contextlib
-    from unittest import mock
-
-    from ansible.module_utils import basic
-    from ansible.module_utils.common.text.converters import to_bytes
-
-    @contextlib.contextmanager
-    def patch_module_args(args):
-        with mock.patch.object(basic, "_ANSIBLE_ARGS", to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))):
-            yield
-
+from ansible_collections.tenancy.vcluster.tests.unit.plugins.modules.utils import patch_module_args
 
 HARDENED_POD = {
     "apiVersion": "v1",

@@ -11,20 +11,7 @@ import yaml
 
 from ansible_collections.tenancy.vcluster.plugins.modules import rancher_cluster
 from ansible_collections.tenancy.vcluster.tests.rancher_standin import RancherStandin
-
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    import contextlib
-    from unittest import mock
-
-    from ansible.module_utils import basic
-    from ansible.module_utils.common.text.converters import to_bytes
-
-    @contextlib.contextmanager
-    def patch_module_args(args):
-        with mock.patch.object(basic, "_ANSIBLE_ARGS", to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))):
-            yield
+from ansible_collections.tenancy.vcluster.tests.unit.plugins.modules.utils import patch_module_args
 
 
 def run_module(module, capsys, standin, **args):
