@@ -184,6 +184,12 @@ def _set_if(conv, path, value):
         conv.set(path, value)
 
 
+def _copy_keys(conv, source, base, keys):
+    """Copy each non-empty ``source[legacy_key]`` to ``base + suffix``; ``keys`` pairs (suffix, legacy_key)."""
+    for suffix, legacy_key in keys:
+        _set_if(conv, base + suffix, source.get(legacy_key))
+
+
 def _image_object(image):
     parts = split_image(str(image))
     return {key: value for key, value in parts.items() if value}
@@ -248,15 +254,43 @@ def _convert_storage(conv, storage):
         conv.set("controlPlane.statefulSet.persistence.binariesVolume", binaries)
 
 
+# (unified suffix, legacy key) pairs copied as they are when set.
+SCHEDULING_KEYS = (
+    (".scheduling.nodeSelector", "nodeSelector"),
+    (".scheduling.affinity", "affinity"),
+    (".scheduling.tolerations", "tolerations"),
+    (".scheduling.priorityClassName", "priorityClassName"),
+    (".labels", "labels"),
+    (".annotations", "annotations"),
+    (".pods.labels", "podLabels"),
+    (".pods.annotations", "podAnnotations"),
+)
+COREDNS_KEYS = (
+    (".deployment.image", "image"),
+    (".deployment.nodeSelector", "nodeSelector"),
+    (".deployment.resources", "resources"),
+    (".deployment.pods.labels", "podLabels"),
+    (".deployment.pods.annotations", "podAnnotations"),
+    (".overwriteConfig", "config"),
+    (".overwriteManifests", "manifests"),
+)
+INGRESS_KEYS = (
+    (".host", "host"),
+    (".pathType", "pathType"),
+    (".annotations", "annotations"),
+    (".spec.ingressClassName", "ingressClassName"),
+    (".spec.tls", "tls"),
+)
+K3S_CONTAINER_KEYS = (
+    (".imagePullPolicy", "imagePullPolicy"),
+    (".extraArgs", "extraArgs"),
+    (".env", "env"),
+    (".resources", "resources"),
+)
+
+
 def _convert_scheduling(conv, source, base="controlPlane.statefulSet"):
-    _set_if(conv, base + ".scheduling.nodeSelector", source.get("nodeSelector"))
-    _set_if(conv, base + ".scheduling.affinity", source.get("affinity"))
-    _set_if(conv, base + ".scheduling.tolerations", source.get("tolerations"))
-    _set_if(conv, base + ".scheduling.priorityClassName", source.get("priorityClassName"))
-    _set_if(conv, base + ".labels", source.get("labels"))
-    _set_if(conv, base + ".annotations", source.get("annotations"))
-    _set_if(conv, base + ".pods.labels", source.get("podLabels"))
-    _set_if(conv, base + ".pods.annotations", source.get("podAnnotations"))
+    _copy_keys(conv, source, base, SCHEDULING_KEYS)
 
 
 def _convert_map_services(conv, mapping):
@@ -333,13 +367,7 @@ def _convert_coredns(conv, coredns):
         conv.set(base + ".embedded", True)
     if coredns.get("replicas") not in (None, 1):
         conv.set(base + ".deployment.replicas", coredns["replicas"])
-    _set_if(conv, base + ".deployment.image", coredns.get("image"))
-    _set_if(conv, base + ".deployment.nodeSelector", coredns.get("nodeSelector"))
-    _set_if(conv, base + ".deployment.resources", coredns.get("resources"))
-    _set_if(conv, base + ".deployment.pods.labels", coredns.get("podLabels"))
-    _set_if(conv, base + ".deployment.pods.annotations", coredns.get("podAnnotations"))
-    _set_if(conv, base + ".overwriteConfig", coredns.get("config"))
-    _set_if(conv, base + ".overwriteManifests", coredns.get("manifests"))
+    _copy_keys(conv, coredns, base, COREDNS_KEYS)
     plugin = coredns.get("plugin") or {}
     if plugin.get("config"):
         conv.refuse(
@@ -385,11 +413,7 @@ def _convert_ingress(conv, ingress):
         return
     base = "controlPlane.ingress"
     conv.set(base + ".enabled", True)
-    _set_if(conv, base + ".host", ingress.get("host"))
-    _set_if(conv, base + ".pathType", ingress.get("pathType"))
-    _set_if(conv, base + ".annotations", ingress.get("annotations"))
-    _set_if(conv, base + ".spec.ingressClassName", ingress.get("ingressClassName"))
-    _set_if(conv, base + ".spec.tls", ingress.get("tls"))
+    _copy_keys(conv, ingress, base, INGRESS_KEYS)
 
 
 def _convert_sync(conv, sync):
@@ -569,10 +593,7 @@ def _convert_k3s_container(conv, vcluster, distro):
     base = f"controlPlane.distro.{distro}"
     if vcluster.get("image"):
         conv.set(base + ".image", _image_object(vcluster["image"]))
-    _set_if(conv, base + ".imagePullPolicy", vcluster.get("imagePullPolicy"))
-    _set_if(conv, base + ".extraArgs", vcluster.get("extraArgs"))
-    _set_if(conv, base + ".env", vcluster.get("env"))
-    _set_if(conv, base + ".resources", vcluster.get("resources"))
+    _copy_keys(conv, vcluster, base, K3S_CONTAINER_KEYS)
     if vcluster.get("extraVolumeMounts"):
         conv.append("controlPlane.statefulSet.persistence.addVolumeMounts", vcluster["extraVolumeMounts"])
     if vcluster.get("volumeMounts"):
