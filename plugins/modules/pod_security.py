@@ -159,66 +159,26 @@ violations:
 """
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible.module_utils.six import string_types
 
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.pod_security import (
-    HAS_YAML,
-    LEVELS,
     YAML_IMPORT_ERROR,
-    check_manifests,
-    count_pod_templates,
-    load_manifests,
+    check_task,
+    manifests_option,
+    task_argument_spec,
 )
 
 
-def parse_manifests(module, manifests):
-    """The manifests option as a list of objects; YAML strings (alone or in the list) are parsed."""
-    if isinstance(manifests, dict):
-        return [manifests]
-    items = manifests if isinstance(manifests, list) else [manifests]
-    objects = []
-    for item in items:
-        if isinstance(item, string_types):
-            objects.extend(load_yaml(module, item))
-        elif item is None or isinstance(item, dict):
-            objects.append(item)
-        else:
-            module.fail_json(msg=f"manifests must be objects or YAML text, got a {type(item).__name__}: {item!r}")
-    return objects
-
-
-def load_yaml(module, text):
-    if not HAS_YAML:
-        module.fail_json(msg=missing_required_lib("PyYAML"), exception=YAML_IMPORT_ERROR)
-    try:
-        return load_manifests(text)
-    except ValueError as exc:
-        module.fail_json(msg=f"manifests: {exc}")
-
-
-def describe(violation):
-    subject = f"{violation['kind']}/{violation['name']}"
-    if violation["container"]:
-        subject += f" {violation['container']}"
-    return f"{subject}: {violation['message']} (at {violation['path']})"
-
-
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            manifests=dict(type="raw", required=True),
-            level=dict(type="str", choices=list(reversed(LEVELS)), default="restricted"),
-            strict=dict(type="bool", default=True),
-        ),
-        supports_check_mode=True,
-    )
-    manifests = parse_manifests(module, module.params["manifests"])
-    level = module.params["level"]
-    violations = check_manifests(manifests, level)
-    result = dict(changed=False, allowed=not violations, violations=violations, checked=count_pod_templates(manifests))
-    if violations and module.params["strict"]:
-        summary = "\n".join(describe(violation) for violation in violations)
-        module.fail_json(msg=f"{len(violations)} Pod Security ({level}) violation(s):\n{summary}", **result)
+    module = AnsibleModule(argument_spec=task_argument_spec(), supports_check_mode=True)
+    try:
+        manifests = manifests_option(module.params["manifests"])
+    except ImportError:
+        module.fail_json(msg=missing_required_lib("PyYAML"), exception=YAML_IMPORT_ERROR)
+    except ValueError as exc:
+        module.fail_json(msg=str(exc))
+    result, failure = check_task(manifests, module.params["level"], module.params["strict"])
+    if failure:
+        module.fail_json(msg=failure, **result)
     module.exit_json(**result)
 
 

@@ -368,91 +368,14 @@ dest:
 
 import json
 import os
-import tempfile
-import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible.module_utils.common.text.converters import to_bytes, to_native, to_text
+from ansible.module_utils.common.text.converters import to_native, to_text
 
-try:
-    import yaml
-except ImportError:
-    yaml = None
-    YAML_IMPORT_ERROR = traceback.format_exc()
-else:
-    YAML_IMPORT_ERROR = None
-
+from ansible_collections.tenancy.vcluster.plugins.module_utils.private_file import PrivateFileError, sync_private_file
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import schema as schema_utils
-from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.findings import (
-    has_errors,
-    summary,
-    warnings_of,
-)
-from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.migrate import render_upgrade
-from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.render import render_values
-
-DEST_MODE = 0o600
-
-
-def argument_spec():
-    return dict(
-        name=dict(type="str", required=True),
-        namespace=dict(type="str", required=True),
-        chart_version=dict(type="str", required=True),
-        distro=dict(type="str", choices=["k8s", "k3s", "k0s", "eks"]),
-        profile=dict(type="str", choices=["restricted", "baseline"], default="restricted"),
-        run_as_user=dict(type="int", default=12345),
-        run_as_group=dict(type="int", default=12345),
-        fs_group=dict(type="int", default=12345),
-        read_only_root_filesystem=dict(type="bool", default=True),
-        image_registry=dict(type="str"),
-        distro_image=dict(type="str"),
-        isolation=dict(
-            type="dict",
-            options=dict(
-                enabled=dict(type="bool", default=True),
-                resource_quota=dict(type="raw"),
-                limit_range=dict(type="raw"),
-                network_policy=dict(type="raw"),
-                extra_egress_cidrs=dict(type="list", elements="str"),
-            ),
-        ),
-        map_services=dict(
-            type="dict",
-            options=dict(
-                from_host=dict(type="list", elements="dict"),
-                to_host=dict(type="list", elements="dict"),
-            ),
-        ),
-        expose=dict(
-            type="dict",
-            options=dict(
-                type=dict(type="str", choices=["ClusterIP", "LoadBalancer", "NodePort"], default="ClusterIP"),
-                extra_sans=dict(type="list", elements="str"),
-                load_balancer_source_ranges=dict(type="list", elements="str"),
-            ),
-        ),
-        values=dict(type="dict", default={}),
-        schema=dict(type="path"),
-        telemetry=dict(type="bool", default=False),
-        strict=dict(type="bool", default=True),
-        dest=dict(type="path"),
-        diff_against=dict(type="dict"),
-        previous_values=dict(type="dict"),
-        previous_chart_version=dict(type="str"),
-        previous_distro=dict(type="str", choices=["k8s", "k3s", "k0s", "eks"]),
-    )
-
-
-class _NoAliasDumper(yaml.SafeDumper if yaml else object):
-    """Plain YAML without anchors/aliases (Helm users read and diff this file)."""
-
-    def ignore_aliases(self, data):
-        return True
-
-
-def to_yaml(values):
-    return yaml.dump(values, Dumper=_NoAliasDumper, default_flow_style=False, sort_keys=True)
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import values_task
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.values_task import to_yaml
 
 
 def read_schema(module, path):
@@ -463,129 +386,46 @@ def read_schema(module, path):
         module.fail_json(msg=f"cannot read chart schema {path}: {to_native(exc)}")
 
 
-def read_existing(path):
-    if not os.path.exists(path):
-        return None
-    with open(path, "rb") as handle:
-        return to_text(handle.read())
-
-
-def file_mode(path):
-    return os.stat(path).st_mode & 0o7777
-
-
-def write_dest(module, path, content):
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".vcluster-values-", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(to_bytes(content))
-        os.chmod(tmp, DEST_MODE)
-        module.atomic_move(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    os.chmod(path, DEST_MODE)
-
-
 def sync_dest(module, path, content):
-    """(changed, diff) for writing ``content`` to ``path``; check mode writes nothing."""
+    """(changed, diff) for writing ``content`` to ``path`` at mode 0600; check mode writes nothing."""
     if os.path.isdir(path):
         module.fail_json(msg=f"dest {path} is a directory; give a file path such as {path}/values.yaml")
-    before = read_existing(path)
-    content_changed = before != content
-    mode_changed = before is not None and file_mode(path) != DEST_MODE
-    diff = {"before": before or "", "after": content, "before_header": path, "after_header": path}
-    if not (content_changed or mode_changed):
-        return False, diff
-    if not module.check_mode:
-        if content_changed:
-            write_dest(module, path, content)
-        else:
-            os.chmod(path, DEST_MODE)
-    return True, diff
+    try:
+        changed, before = sync_private_file(path, content, module.check_mode, move=module.atomic_move)
+    except (PrivateFileError, OSError) as exc:
+        module.fail_json(msg=f"cannot write dest {path}: {to_native(exc)}")
+    return changed, {"before": before or "", "after": content, "before_header": path, "after_header": path}
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=argument_spec(),
+        argument_spec=values_task.argument_spec(),
         supports_check_mode=True,
-        required_by={"previous_values": "previous_chart_version"},
+        required_by=values_task.REQUIRED_BY,
     )
-    if yaml is None:
-        module.fail_json(msg=missing_required_lib("PyYAML"), exception=YAML_IMPORT_ERROR)
+    if not values_task.HAS_YAML:
+        module.fail_json(msg=missing_required_lib("PyYAML"), exception=values_task.YAML_IMPORT_ERROR)
     p = module.params
-    render_kwargs = dict(
-        name=p["name"],
-        namespace=p["namespace"],
-        chart_version=p["chart_version"],
-        distro=p["distro"],
-        profile=p["profile"],
-        run_as_user=p["run_as_user"],
-        run_as_group=p["run_as_group"],
-        fs_group=p["fs_group"],
-        read_only_root_filesystem=p["read_only_root_filesystem"],
-        image_registry=p["image_registry"],
-        distro_image=p["distro_image"],
-        isolation=p["isolation"],
-        map_services=p["map_services"],
-        expose=p["expose"],
-        values=p["values"],
-        telemetry=p["telemetry"],
-    )
-    migration = None
-    if p["previous_chart_version"]:
-        values, findings, meta, migration = render_upgrade(
-            p["previous_values"] or {}, p["previous_chart_version"], p["previous_distro"], **render_kwargs
-        )
-    else:
-        values, findings, meta = render_values(**render_kwargs)
-    if p["schema"] and meta["dialect"]:
-        if not schema_utils.HAS_JSONSCHEMA:
-            module.fail_json(msg=missing_required_lib("jsonschema"), exception=schema_utils.JSONSCHEMA_IMPORT_ERROR)
-        findings += schema_utils.validate_values(values, read_schema(module, p["schema"]), p["chart_version"])
-
-    values_yaml = to_yaml(values)
-    result = dict(
-        changed=False,
-        values=values,
-        values_yaml=values_yaml,
-        dialect=meta["dialect"],
-        chart=meta["chart"],
-        distro=meta["distro"],
-        findings=findings,
-    )
-    if migration is not None:
-        result["migration"] = migration
-    for finding in warnings_of(findings):
-        module.warn(f"[{finding['id']}] {finding['path']}: {finding['message']}")
-    if p["strict"] and has_errors(findings):
-        module.fail_json(msg=f"vcluster values for {p['name']} are not acceptable: {summary(findings)}", **result)
+    schema = read_schema(module, p["schema"]) if p["schema"] else None
+    try:
+        outcome = values_task.evaluate(p, schema=schema, with_diff=module._diff)
+    except ImportError:
+        module.fail_json(msg=missing_required_lib("jsonschema"), exception=schema_utils.JSONSCHEMA_IMPORT_ERROR)
+    result = outcome.result
+    for warning in outcome.warnings:
+        module.warn(warning)
+    if outcome.failure:
+        module.fail_json(msg=outcome.failure, **result)
 
     if p["dest"]:
-        changed, diff = sync_dest(module, p["dest"], values_yaml)
+        changed, diff = sync_dest(module, p["dest"], result["values_yaml"])
         result.update(changed=changed, dest=p["dest"])
-        if migration is not None:
+        if "migration" in result:
             # An upgrade shows what changes against the deployed release, not against the last file.
             diff.update(before=to_yaml(p["previous_values"] or {}), before_header="deployed release values")
         if module._diff:
             result["diff"] = diff
-    elif p["diff_against"] is not None:
-        result.update(drift_from(p["diff_against"], values, values_yaml, module._diff))
     module.exit_json(**result)
-
-
-def drift_from(deployed, values, values_yaml, with_diff):
-    """changed (and the diff) of the rendered values against values already deployed, e.g. a Helm release's."""
-    drift = {"changed": deployed != values}
-    if drift["changed"] and with_diff:
-        drift["diff"] = {
-            "before": to_yaml(deployed),
-            "after": values_yaml,
-            "before_header": "deployed release values",
-            "after_header": "new release values",
-        }
-    return drift
 
 
 if __name__ == "__main__":

@@ -13,6 +13,17 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import traceback
+
+try:
+    import yaml
+except ImportError:
+    yaml = None
+    YAML_IMPORT_ERROR = traceback.format_exc()
+else:
+    YAML_IMPORT_ERROR = None
+
+HAS_YAML = yaml is not None
 
 SERVER_MODES = ("auto", "from_secret")
 
@@ -97,3 +108,16 @@ def merge_kubeconfigs(base, addition):
         result["current-context"] = addition["current-context"]
     result.setdefault("preferences", {})
     return result
+
+
+def kubeconfig_text(kubeconfig):
+    """The kubeconfig as the YAML file kubectl reads (block style, sorted keys, no anchors)."""
+    return yaml.safe_dump(kubeconfig, default_flow_style=False, sort_keys=True, indent=2, allow_unicode=True)
+
+
+def file_task_argument_spec():
+    """Options of tenancy.vcluster.kubeconfig_file (shared with its action plugin)."""
+    return dict(
+        dest=dict(type="path", required=True),
+        kubeconfig=dict(type="dict", required=True, no_log=True),
+    )

@@ -446,13 +446,6 @@ def _selinux_violation(container, path, problems):
     return _violation("pss-selinux", container, path, message)
 
 
-def _selinux_violation(container, path, problems):
-    message = "seLinuxOptions: {}; remove seLinuxOptions.user/role and use an allowed type or none".format(
-        "; ".join(problems)
-    )
-    return _violation("pss-selinux", container, path, message)
-
-
 def _check_selinux(pod_spec, metadata):
     found = []
     problems = _selinux_problems(_pod_security_context(pod_spec))
@@ -743,3 +736,51 @@ def load_manifests(text):
             kind = type(document).__name__
             raise ValueError(f"YAML document {number} is a {kind}, not a Kubernetes object (mapping)")
     return objects
+
+
+# --- the tenancy.vcluster.pod_security task (shared by the module and its controller-side action plugin)
+def manifests_option(manifests):
+    """The module's ``manifests`` option as a list of objects; YAML strings (alone or in the list) are parsed.
+
+    Raises ValueError for values that are not objects or YAML text, ImportError when YAML needs PyYAML.
+    """
+    if isinstance(manifests, dict):
+        return [manifests]
+    items = manifests if isinstance(manifests, list) else [manifests]
+    objects = []
+    for item in items:
+        if isinstance(item, (str, bytes)):
+            try:
+                objects.extend(load_manifests(item))
+            except ValueError as exc:
+                raise ValueError(f"manifests: {exc}") from exc
+        elif item is None or isinstance(item, dict):
+            objects.append(item)
+        else:
+            raise ValueError(f"manifests must be objects or YAML text, got a {type(item).__name__}: {item!r}")
+    return objects
+
+
+def describe_violation(violation):
+    subject = f"{violation['kind']}/{violation['name']}"
+    if violation["container"]:
+        subject += f" {violation['container']}"
+    return f"{subject}: {violation['message']} (at {violation['path']})"
+
+
+def check_task(manifests, level, strict):
+    """(result, failure message or None) of checking parsed ``manifests`` against ``level``."""
+    violations = check_manifests(manifests, level)
+    result = dict(changed=False, allowed=not violations, violations=violations, checked=count_pod_templates(manifests))
+    if violations and strict:
+        summary = "\n".join(describe_violation(violation) for violation in violations)
+        return result, f"{len(violations)} Pod Security ({level}) violation(s):\n{summary}"
+    return result, None
+
+
+def task_argument_spec():
+    return dict(
+        manifests=dict(type="raw", required=True),
+        level=dict(type="str", choices=list(reversed(LEVELS)), default="restricted"),
+        strict=dict(type="bool", default=True),
+    )

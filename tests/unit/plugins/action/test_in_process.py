@@ -1,0 +1,169 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The action plugins of the pure modules: over the local connection they return what the module returns,
+without starting it; any other connection (or dest) runs the module."""
+
+import json
+import os
+from unittest import mock
+
+import pytest
+from ansible.errors import AnsibleActionFail
+
+from ansible_collections.tenancy.vcluster.plugins.action import pod_security as pod_security_action
+from ansible_collections.tenancy.vcluster.plugins.action import vcluster_values as values_action
+from ansible_collections.tenancy.vcluster.plugins.modules import pod_security as pod_security_module
+from ansible_collections.tenancy.vcluster.plugins.modules import vcluster_values as values_module
+from ansible_collections.tenancy.vcluster.tests.unit.plugins.modules.utils import patch_module_args
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
+SCHEMA_0_36 = os.path.join(
+    os.path.abspath(os.environ.get("TENANCY_VCLUSTER_SHARED", os.path.join(REPO, "..", "shared"))),
+    "vcluster-data",
+    "0.36.1",
+    "values.schema.json",
+)
+BASE = {"name": "tenant-a", "namespace": "tenant-a", "chart_version": "0.36.1"}
+ROOT_SYNCER = {"controlPlane": {"statefulSet": {"security": {"containerSecurityContext": {"runAsUser": 0}}}}}
+PRIVILEGED_POD = (
+    "kind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: x, securityContext: {privileged: true}}]\n"
+)
+
+
+def action(plugin, args, transport="local", diff=False):
+    task = mock.MagicMock(args=args, async_val=0, check_mode=False, diff=diff)
+    connection = mock.MagicMock(transport=transport)
+    connection._shell.tmpdir = "/nonexistent"
+    return plugin.ActionModule(task, connection, mock.MagicMock(), mock.MagicMock(), mock.MagicMock(), None)
+
+
+def module_result(module, args, capsys, diff=False):
+    if diff:
+        args = dict(args, _ansible_diff=True)
+    with patch_module_args(args), pytest.raises(SystemExit):
+        module.main()
+    result = json.loads(capsys.readouterr().out)
+    result.pop("invocation", None)
+    return result
+
+
+def comparable(result):
+    """Module results are JSON (tuples become lists). Warnings are left out: once a controller-side plugin is
+    imported (as here), ansible-core displays a module's warnings instead of returning them."""
+    result = json.loads(json.dumps(result))
+    result.pop("invocation", None)
+    result.pop("warnings", None)
+    result.setdefault("failed", False)
+    return result
+
+
+VALUES_CASES = {
+    "defaults": BASE,
+    "legacy k3s": dict(BASE, chart_version="0.19.10", distro="k3s"),
+    "strict failure": dict(BASE, values=ROOT_SYNCER),
+    "not strict": dict(BASE, values=ROOT_SYNCER, strict=False),
+    "warning": dict(BASE, name="a" * 30),
+    "isolation and services": dict(
+        BASE,
+        isolation={"resource_quota": {"requests.cpu": "4"}, "extra_egress_cidrs": ["10.0.0.0/8"]},
+        map_services={"from_host": [{"from": "default/db", "to": "default/db"}]},
+    ),
+    "schema": dict(BASE, schema=SCHEMA_0_36, values={"controlPlane": {"statefulSet": {"nope": 1}}}),
+    "diff_against unchanged": dict(BASE, diff_against={}),
+    "upgrade": dict(
+        BASE,
+        chart_version="0.32.3",
+        distro="k3s",
+        previous_chart_version="0.19.10",
+        previous_distro="k3s",
+        previous_values={"syncer": {"extraArgs": ["--tls-san=a.example"]}},
+    ),
+}
+
+
+@pytest.mark.parametrize("args", VALUES_CASES.values(), ids=VALUES_CASES.keys())
+def test_vcluster_values_in_process_equals_module(args, capsys):
+    if "schema" in args and not os.path.exists(args["schema"]):
+        pytest.fail(f"chart data missing: {args['schema']} (../shared must sit beside the repository)")
+    with mock.patch.object(values_action.ActionModule, "_execute_module") as execute:
+        in_process = action(values_action, dict(args), diff=True).run(task_vars={})
+    execute.assert_not_called()
+    assert comparable(in_process) == comparable(module_result(values_module, dict(args), capsys, diff=True))
+
+
+def test_vcluster_values_warnings_are_returned():
+    result = action(values_action, dict(BASE, name="a" * 30)).run(task_vars={})
+    assert not result.get("failed")
+    assert [w for w in result["warnings"] if w.startswith("[name-translation-hashed] name: ")]
+
+
+def test_vcluster_values_diff_against_reports_drift():
+    result = action(values_action, dict(BASE, diff_against={"a": 1}), diff=True).run(task_vars={})
+    assert result["changed"] is True
+    assert result["diff"]["before"] == "a: 1\n"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (dict(BASE, bogus=1), "Unsupported parameters for (tenancy.vcluster.vcluster_values) module: bogus"),
+        ({"name": "a"}, "missing required arguments: chart_version, namespace"),
+        (dict(BASE, profile="privileged"), "value of profile must be one of: restricted, baseline"),
+        (dict(BASE, previous_values={}), "missing parameter(s) required by 'previous_values': previous_chart_version"),
+    ],
+)
+def test_vcluster_values_bad_options_fail_like_the_module(args, message, capsys):
+    with pytest.raises(AnsibleActionFail) as exc:
+        action(values_action, dict(args)).run(task_vars={})
+    assert message in str(exc.value)
+    # under pytest the module calls itself basic.py: compare what follows the module name
+    assert message.split(" module: ")[-1] in module_result(values_module, dict(args), capsys)["msg"]
+
+
+def test_tagged_task_args_are_plain_for_yaml():
+    class Tagged(str):
+        pass
+
+    result = action(values_action, dict(BASE, values={Tagged("extra"): {Tagged("k"): Tagged("v")}})).run(task_vars={})
+    assert "extra:\n  k: v\n" in result["values_yaml"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [dict(BASE, dest="/tmp/values.yaml")],
+)
+def test_vcluster_values_dest_runs_the_module(args):
+    with mock.patch.object(values_action.ActionModule, "_execute_module", return_value={"ran": "module"}) as execute:
+        assert action(values_action, dict(args)).run(task_vars={}) == {"ran": "module"}
+    assert execute.call_args.kwargs["module_name"] == "tenancy.vcluster.vcluster_values"
+
+
+@pytest.mark.parametrize("plugin, args", [(values_action, BASE), (pod_security_action, {"manifests": []})])
+def test_remote_connection_runs_the_module(plugin, args):
+    with mock.patch.object(plugin.ActionModule, "_execute_module", return_value={"ran": "module"}) as execute:
+        assert action(plugin, dict(args), transport="ssh").run(task_vars={}) == {"ran": "module"}
+    assert execute.call_args.kwargs["module_args"] == args
+
+
+POD_CASES = {
+    "violation": {"manifests": PRIVILEGED_POD},
+    "baseline not strict": {"manifests": PRIVILEGED_POD, "level": "baseline", "strict": False},
+    "objects": {
+        "manifests": [
+            {
+                "kind": "Deployment",
+                "metadata": {"name": "d"},
+                "spec": {"template": {"spec": {"containers": [{"name": "c", "image": "x"}]}}},
+            }
+        ]
+    },
+    "invalid yaml": {"manifests": "kind: [\n"},
+    "not an object": {"manifests": [1]},
+    "empty": {"manifests": []},
+}
+
+
+@pytest.mark.parametrize("args", POD_CASES.values(), ids=POD_CASES.keys())
+def test_pod_security_in_process_equals_module(args, capsys):
+    in_process = action(pod_security_action, dict(args)).run(task_vars={})
+    assert comparable(in_process) == comparable(module_result(pod_security_module, dict(args), capsys))
