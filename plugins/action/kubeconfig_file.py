@@ -18,6 +18,9 @@ class ActionModule(InProcessAction):
     def argument_spec(self):
         return kubeconfig.file_task_argument_spec()
 
+    def spec_constraints(self):
+        return {"required_together": kubeconfig.FILE_TASK_REQUIRED_TOGETHER}
+
     def runs_in_process(self, args):
         # become would write as another user: leave that to the module
         return kubeconfig.HAS_YAML and not self._task.become
@@ -25,9 +28,11 @@ class ActionModule(InProcessAction):
     def evaluate(self, params):
         dest = params["dest"]
         try:
-            changed, _before = sync_private_file(
-                dest, kubeconfig.kubeconfig_text(params["kubeconfig"]), bool(self._task.check_mode), make_parent=True
-            )
+            content = kubeconfig.kubeconfig_text(kubeconfig.file_task_kubeconfig(params))
+        except ValueError as exc:
+            return {"failed": True, "msg": str(exc)}
+        try:
+            changed, _before = sync_private_file(dest, content, bool(self._task.check_mode), make_parent=True)
         except (PrivateFileError, OSError) as exc:
-            return {"failed": True, "msg": f"cannot write kubeconfig {dest}: {to_native(exc)}", "dest": dest}
-        return {"changed": changed, "dest": dest}
+            return {"failed": True, "msg": f"cannot write kubeconfig {dest}: {to_native(exc)}"}
+        return {"changed": changed}

@@ -23,9 +23,12 @@ description:
     provisioning needs.
   - The vclusters already in O(namespace) (StatefulSets and Deployments labelled C(app=vcluster)), so a second
     vcluster in the namespace is refused.
-  - The namespace itself, the Helm release records of O(release_name) left pending by an interrupted helm run, and
-    the objects listed in O(read), so the roles that follow need not read them again.
+  - The namespace itself, the Helm release records of O(release_name) left pending by an interrupted helm run, the
+    newest revision of that release (status, chart, values; the C(release) role skips the render and helm when
+    nothing would change) and the objects listed in O(read), so the roles that follow need not read them again.
   - Never changes anything. A missing namespace is not an error (it is created later).
+  - A namespace or release name that the API server would refuse in a read is not read (the objects are returned
+    empty); the C(release) role's values pre-flight reports such names with the fix.
 options:
   namespace:
     description: The tenant's host namespace.
@@ -140,6 +143,32 @@ namespace:
   description: The namespace object, or an empty dict when it does not exist yet.
   returned: success
   type: dict
+release:
+  description:
+    - The newest revision of Helm release O(release_name), or an empty dict when it is not installed.
+    - What kubernetes.core.helm compares to decide whether an install or upgrade changes anything. The rendered
+      manifest is not returned.
+  returned: success
+  type: dict
+  contains:
+    revision:
+      description: Revision number.
+      type: int
+      sample: 3
+    status:
+      description: Helm status of the revision.
+      type: str
+      sample: deployed
+    chart:
+      description: C(<chart name>-<chart version>).
+      type: str
+      sample: vcluster-0.36.1
+    app_version:
+      description: The chart's appVersion.
+      type: str
+    values:
+      description: The user-supplied values of the revision (what C(helm get values) shows).
+      type: dict
 pending_release_records:
   description: Names of the Helm release Secrets of O(release_name) in a pending state.
   returned: success
@@ -153,134 +182,21 @@ objects:
   elements: dict
 """
 
-import copy
-
 from ansible_collections.kubernetes.core.plugins.module_utils.ansiblemodule import AnsibleModule
-from ansible_collections.kubernetes.core.plugins.module_utils.args_common import AUTH_ARG_SPEC
 from ansible_collections.kubernetes.core.plugins.module_utils.k8s.client import get_api_client
 from ansible_collections.kubernetes.core.plugins.module_utils.k8s.core import AnsibleK8SModule
-from ansible_collections.kubernetes.core.plugins.module_utils.k8s.exceptions import CoreException
 
-from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import discovery, host_preflight
-
-try:
-    from kubernetes.dynamic.exceptions import DynamicApiError, NotFoundError
-except ImportError:
-    # AnsibleK8SModule reports the missing kubernetes library before these are needed.
-    class DynamicApiError(Exception):
-        pass
-
-    class NotFoundError(DynamicApiError):
-        pass
-
-
-def argspec():
-    args = copy.deepcopy(AUTH_ARG_SPEC)
-    args.update(
-        namespace=dict(type="str", required=True),
-        release_name=dict(type="str", required=True),
-        access_checks=dict(
-            type="list",
-            elements="dict",
-            default=[],
-            options=dict(
-                verb=dict(type="str", required=True),
-                resource=dict(type="str", required=True),
-                group=dict(type="str", default=""),
-                subresource=dict(type="str"),
-                cluster_scoped=dict(type="bool", default=False),
-            ),
-        ),
-        read=dict(
-            type="list",
-            elements="dict",
-            default=[],
-            options=dict(
-                api_version=dict(type="str", required=True),
-                kind=dict(type="str", required=True),
-                name=dict(type="str", required=True),
-            ),
-        ),
-    )
-    return args
-
-
-def get_or_empty(client, kind, api_version, name, namespace=None):
-    try:
-        return client.get(client.resource(kind, api_version), name=name, namespace=namespace).to_dict()
-    except NotFoundError:
-        return {}
-
-
-# Ask for metadata only, so that no Secret value leaves the API server.
-METADATA_ONLY = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json"
-
-
-def list_items(client, kind, api_version, namespace, label_selector, **params):
-    resource = client.resource(kind, api_version)
-    result = client.get(resource, namespace=namespace, label_selector=label_selector, **params)
-    return result.to_dict().get("items") or []
-
-
-def review(client, checks, namespace):
-    resource = client.resource("SelfSubjectAccessReview", "authorization.k8s.io/v1")
-    allowed = []
-    for check in checks:
-        answer = client.create(resource, host_preflight.access_review(check, namespace)).to_dict()
-        allowed.append(bool((answer.get("status") or {}).get("allowed")))
-    return allowed
-
-
-def preflight(client, params):
-    namespace, name = params["namespace"], params["release_name"]
-    checks = params["access_checks"]
-    allowed = review(client, checks, namespace)
-    workloads = []
-    for kind in discovery.WORKLOAD_KINDS:
-        workloads.extend(list_items(client, kind, "apps/v1", namespace, discovery.WORKLOAD_SELECTOR))
-    records = list_items(
-        client,
-        "Secret",
-        "v1",
-        namespace,
-        host_preflight.pending_records_selector(name),
-        header_params={"Accept": METADATA_ONLY},
-    )
-    return dict(
-        changed=False,
-        kubernetes_version=host_preflight.minor_version(client.client.version["kubernetes"]),
-        access=[dict(check, allowed=ok) for check, ok in zip(checks, allowed)],
-        denied=host_preflight.denied_rights(checks, allowed),
-        other_vclusters=host_preflight.other_vclusters(workloads, name),
-        namespace=get_or_empty(client, "Namespace", "v1", namespace),
-        pending_release_records=sorted(record["metadata"]["name"] for record in records),
-        objects=[
-            get_or_empty(client, ref["kind"], ref["api_version"], ref["name"], namespace) for ref in params["read"]
-        ],
-    )
+from ansible_collections.tenancy.vcluster.plugins.module_utils import host_reads
 
 
 def main():
-    module = AnsibleK8SModule(module_class=AnsibleModule, argument_spec=argspec(), supports_check_mode=True)
-    try:
-        client = get_api_client(module)
-        result = preflight(client, module.params)
-    except CoreException as exc:
-        module.fail_from_exception(exc)
-    except DynamicApiError as exc:
-        module.fail_json(
-            msg=f"Host pre-flight for namespace {module.params['namespace']} failed: {exc.status} {exc.reason}. "
-            "The identity needs to read the namespace, list StatefulSets, Deployments and Secrets in it and create "
-            "SelfSubjectAccessReviews (every authenticated user may).",
-            error=dict(status=exc.status, reason=exc.reason),
-        )
-    except Exception as exc:  # connection refused, TLS errors, bad kubeconfig ...
-        module.fail_json(
-            msg=f"Host pre-flight failed: {exc}. Check that the host cluster API server is reachable with the "
-            "given kubeconfig/host options."
-        )
-    else:
-        module.exit_json(**result)
+    module = AnsibleK8SModule(
+        module_class=AnsibleModule, argument_spec=host_reads.argument_spec(), supports_check_mode=True
+    )
+    result = host_reads.run(module.params, lambda: get_api_client(module))
+    if result.get("failed"):
+        module.fail_json(**result)
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

@@ -16,9 +16,10 @@ version_added: 0.1.0
 author:
   - tenancy.vcluster maintainers (@tenancy)
 description:
-  - Writes a kubeconfig (for example the output of the P(tenancy.vcluster.vcluster_kubeconfig#filter) filter) as
-    YAML to O(dest) at mode C(0600), replacing the file in one step. A missing parent directory is created at mode
-    C(0700).
+  - Writes a kubeconfig as YAML to O(dest) at mode C(0600), replacing the file in one step. A missing parent
+    directory is created at mode C(0700).
+  - With O(vcluster_name), the kubeconfig is the one a vcluster publishes in Secret C(vc-<name>) and is first made
+    reachable and uniquely named, exactly as the P(tenancy.vcluster.vcluster_kubeconfig#filter) filter does.
   - It is idempotent, so nothing is written when the file already holds the same kubeconfig at mode C(0600).
   - The kubeconfig holds credentials, so it is never returned or shown, not even as a diff.
   - Over the C(local) connection the action plugin writes the file in the controller's worker process without
@@ -32,6 +33,25 @@ options:
     description: The kubeconfig as a dictionary.
     type: dict
     required: true
+  vcluster_name:
+    description:
+      - Name of the vcluster whose published kubeconfig O(kubeconfig) is. Its cluster, context and user are renamed
+        C(vcluster_<name>_<namespace>) and its server is chosen by O(server).
+      - Without it, O(kubeconfig) is written as given.
+    type: str
+  vcluster_namespace:
+    description: Host namespace of the vcluster; required with O(vcluster_name).
+    type: str
+  server:
+    description:
+      - With O(vcluster_name), C(auto) uses the LoadBalancer ingress of O(service) when there is one, else
+        C(https://<name>.<namespace>:443); C(from_secret) keeps the server the vcluster wrote; any other value must be
+        an C(https://) URL.
+    type: str
+    default: auto
+  service:
+    description: The vcluster's Service object, used by O(server=auto).
+    type: dict
 attributes:
   check_mode:
     support: full
@@ -47,21 +67,24 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Export the kubeconfig of tenant-a
+- name: Export the kubeconfig of vcluster tenant-a (Secret vc-tenant-a read into `secret` with k8s_info)
   tenancy.vcluster.kubeconfig_file:
     dest: "~/.kube/vclusters/tenant-a.yaml"
-    kubeconfig: "{{ published | tenancy.vcluster.vcluster_kubeconfig(name='tenant-a', namespace='tenant-a') }}"
-  vars:
-    published: "{{ secret.resources[0].data.config | b64decode | from_yaml }}"
+    kubeconfig: "{{ secret.resources[0].data.config | b64decode | from_yaml }}"
+    vcluster_name: tenant-a
+    vcluster_namespace: tenant-a
+  no_log: true
+
+- name: Write a kubeconfig as it is
+  tenancy.vcluster.kubeconfig_file:
+    dest: /srv/ops/merged.kubeconfig
+    kubeconfig: "{{ merged }}"
   no_log: true
 """
 
 RETURN = r"""
-dest:
-  description: The path written (or that would be written in check mode).
-  returned: always
-  type: str
-  sample: /home/ops/.kube/vclusters/tenant-a.yaml
+# Only changed: the kubeconfig is a no_log option, so Ansible would mask its strings wherever they appear in the
+# result (a path that contains a user name, say).
 """
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -69,29 +92,39 @@ from ansible.module_utils.common.text.converters import to_native
 
 from ansible_collections.tenancy.vcluster.plugins.module_utils.private_file import PrivateFileError, sync_private_file
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.kubeconfig import (
+    FILE_TASK_REQUIRED_TOGETHER,
     HAS_YAML,
     YAML_IMPORT_ERROR,
     file_task_argument_spec,
+    file_task_kubeconfig,
     kubeconfig_text,
 )
 
 
 def main():
-    module = AnsibleModule(argument_spec=file_task_argument_spec(), supports_check_mode=True)
+    module = AnsibleModule(
+        argument_spec=file_task_argument_spec(),
+        required_together=FILE_TASK_REQUIRED_TOGETHER,
+        supports_check_mode=True,
+    )
     if not HAS_YAML:
         module.fail_json(msg=missing_required_lib("PyYAML"), exception=YAML_IMPORT_ERROR)
     dest = module.params["dest"]
     try:
+        kubeconfig = file_task_kubeconfig(module.params)
+    except ValueError as exc:
+        module.fail_json(msg=str(exc))
+    try:
         changed, _before = sync_private_file(
             dest,
-            kubeconfig_text(module.params["kubeconfig"]),
+            kubeconfig_text(kubeconfig),
             module.check_mode,
             move=module.atomic_move,
             make_parent=True,
         )
     except (PrivateFileError, OSError) as exc:
-        module.fail_json(msg=f"cannot write kubeconfig {dest}: {to_native(exc)}", dest=dest)
-    module.exit_json(changed=changed, dest=dest)
+        module.fail_json(msg=f"cannot write kubeconfig {dest}: {to_native(exc)}")
+    module.exit_json(changed=changed)
 
 
 if __name__ == "__main__":

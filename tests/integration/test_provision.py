@@ -105,6 +105,49 @@ def test_check_diff_reports_a_change_without_writing(fleet, audit):
     assert writes(audit.mutating_since(mark)) == []
 
 
+def helm_revisions(k8s, namespace: str, release: str) -> list[str]:
+    secrets = k8s_client.CoreV1Api(k8s).list_namespaced_secret(namespace, label_selector=f"owner=helm,name={release}")
+    return sorted(s.metadata.labels["version"] for s in secrets.items)
+
+
+def task_result(output: str, task: str, host: str) -> str:
+    """What the default callback printed for ``host`` under the last ``TASK [... : task]`` header."""
+    block = output.rsplit(f": {task}]", 1)[1].split("\nTASK [", 1)[0]
+    for line in block.splitlines():
+        if f"[{host}]" in line:
+            return line.split(":", 1)[0].strip()
+    return "<not run>"
+
+
+def test_release_is_upgraded_on_change_and_left_alone_when_in_sync(fleet, k8s, audit):
+    """The in-sync fast path: helm, the chart render and its Pod Security check run only when the values or the
+    chart version differ from the deployed revision."""
+    ns = unique("sync")
+    inventory = fleet({"t3": tenant(ns)})
+    assert run_playbook("provision.yml", inventory).rc == 0
+    assert helm_revisions(k8s, ns, "t3") == ["1"]
+
+    quota = {"enabled": True, "resource_quota": {"quota": {"requests.cpu": "3"}}}
+    changed = fleet({"t3": tenant(ns, vcluster_isolation=quota)}, name="changed.yml")
+    upgrade = run_playbook("provision.yml", changed)
+    assert upgrade.rc == 0, upgrade.output
+    assert task_result(upgrade.output, "Install or upgrade the vcluster release", "t3") == "changed"
+    pod_check = "Check every pod the chart renders against the Pod Security Standard"
+    assert task_result(upgrade.output, pod_check, "t3") == "ok"
+    assert helm_revisions(k8s, ns, "t3") == ["1", "2"]
+    hard = k8s_client.CoreV1Api(k8s).read_namespaced_resource_quota("vc-t3", ns).spec.hard
+    assert hard["requests.cpu"] == "3"
+
+    mark = audit.mark()
+    again = run_playbook("provision.yml", changed)
+    assert again.rc == 0, again.output
+    assert again.changed("t3") == 0
+    assert task_result(again.output, "Install or upgrade the vcluster release", "t3") == "skipping"
+    assert task_result(again.output, "Render the chart as Helm would install it", "t3") == "skipping"
+    assert helm_revisions(k8s, ns, "t3") == ["1", "2"]
+    assert writes(audit.mutating_since(mark)) == []
+
+
 ROOT = {"runAsUser": 0}
 BAD_INPUTS = [
     ("name-too-long", {"vcluster_name": "t" * 60}, "name-too-long"),

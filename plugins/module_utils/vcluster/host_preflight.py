@@ -12,11 +12,27 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
+import gzip
+import json
 import re
 
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.discovery import RELEASE_LABEL
 
 PENDING_RELEASE_STATUSES = ("pending-install", "pending-upgrade", "pending-rollback")
+GZIP_MAGIC = b"\x1f\x8b"
+# What the API server accepts as a namespace name (RFC 1123 label) and as a label value (in selectors).
+DNS_LABEL_RE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+LABEL_VALUE_RE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$")
+
+
+def readable_names(namespace, release):
+    """Whether the API server would accept these names in reads (a namespace path, a label selector).
+
+    Invalid names are not read: the values pre-flight reports them (namespace-invalid, name-invalid) with the fix,
+    which a 400 from the API server would not.
+    """
+    return bool(DNS_LABEL_RE.match(namespace or "")) and bool(LABEL_VALUE_RE.match(release or ""))
 
 
 def access_review(check, namespace):
@@ -63,5 +79,51 @@ def other_vclusters(workloads, name):
     return sorted(release for release in releases if release and release != name)
 
 
-def pending_records_selector(release):
-    return f"owner=helm,name={release},status in ({','.join(PENDING_RELEASE_STATUSES)})"
+def release_records_selector(release):
+    """Label selector of the Secrets in which Helm 3 stores the revisions of ``release``."""
+    return f"owner=helm,name={release}"
+
+
+def pending_records(records):
+    """Names of the release records (Secret metadata) that an interrupted helm run left pending."""
+    return sorted(
+        record["metadata"]["name"]
+        for record in records
+        if (record["metadata"].get("labels") or {}).get("status") in PENDING_RELEASE_STATUSES
+    )
+
+
+def _revision(record):
+    try:
+        return int((record["metadata"].get("labels") or {}).get("version", 0))
+    except (TypeError, ValueError):
+        return 0
+
+
+def latest_record_name(records):
+    """Name of the newest revision among the release records (Secret metadata), or None."""
+    if not records:
+        return None
+    return max(records, key=_revision)["metadata"]["name"]
+
+
+def decode_release(secret_data_release):
+    """Helm's release object from the ``release`` key of its Secret: base64 (the Secret's) of base64 (Helm's) of
+    gzipped JSON."""
+    raw = base64.b64decode(base64.b64decode(secret_data_release))
+    if raw[:2] == GZIP_MAGIC:
+        raw = gzip.decompress(raw)
+    return json.loads(raw)
+
+
+def release_summary(release):
+    """What decides whether an install/upgrade would change the release, as kubernetes.core.helm compares it:
+    status, ``<chart>-<version>``, app version and the user-supplied values (never the rendered manifest)."""
+    metadata = (release.get("chart") or {}).get("metadata") or {}
+    return {
+        "revision": release.get("version"),
+        "status": (release.get("info") or {}).get("status", ""),
+        "chart": f"{metadata.get('name', '')}-{metadata.get('version', '')}",
+        "app_version": metadata.get("appVersion", ""),
+        "values": release.get("config") or {},
+    }

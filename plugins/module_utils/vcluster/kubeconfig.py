@@ -120,4 +120,24 @@ def file_task_argument_spec():
     return dict(
         dest=dict(type="path", required=True),
         kubeconfig=dict(type="dict", required=True, no_log=True),
+        vcluster_name=dict(type="str"),
+        vcluster_namespace=dict(type="str"),
+        server=dict(type="str", default="auto"),
+        service=dict(type="dict"),
+    )
+
+
+FILE_TASK_REQUIRED_TOGETHER = [["vcluster_name", "vcluster_namespace"]]
+
+
+def file_task_kubeconfig(params):
+    """The kubeconfig a kubeconfig_file task writes: rewritten for the vcluster when its name is given.
+
+    Raises ValueError (from rewrite_kubeconfig) when the published kubeconfig is incomplete.
+    """
+    if not params.get("vcluster_name"):
+        return params["kubeconfig"]
+    return rewrite_kubeconfig(
+        params["kubeconfig"], params["vcluster_name"], params["vcluster_namespace"],
+        server=params.get("server") or "auto", service=params.get("service"),
     )

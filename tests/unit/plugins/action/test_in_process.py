@@ -8,10 +8,13 @@ import os
 from unittest import mock
 
 import pytest
+import yaml
 from ansible.errors import AnsibleActionFail
 
+from ansible_collections.tenancy.vcluster.plugins.action import kubeconfig_file as kubeconfig_action
 from ansible_collections.tenancy.vcluster.plugins.action import pod_security as pod_security_action
 from ansible_collections.tenancy.vcluster.plugins.action import vcluster_values as values_action
+from ansible_collections.tenancy.vcluster.plugins.modules import kubeconfig_file as kubeconfig_module
 from ansible_collections.tenancy.vcluster.plugins.modules import pod_security as pod_security_module
 from ansible_collections.tenancy.vcluster.plugins.modules import vcluster_values as values_module
 from ansible_collections.tenancy.vcluster.tests.unit.plugins.modules.utils import patch_module_args
@@ -30,16 +33,18 @@ PRIVILEGED_POD = (
 )
 
 
-def action(plugin, args, transport="local", diff=False):
-    task = mock.MagicMock(args=args, async_val=0, check_mode=False, diff=diff)
+def action(plugin, args, transport="local", diff=False, check_mode=False):
+    task = mock.MagicMock(args=args, async_val=0, check_mode=check_mode, diff=diff, become=False)
     connection = mock.MagicMock(transport=transport)
     connection._shell.tmpdir = "/nonexistent"
     return plugin.ActionModule(task, connection, mock.MagicMock(), mock.MagicMock(), mock.MagicMock(), None)
 
 
-def module_result(module, args, capsys, diff=False):
+def module_result(module, args, capsys, diff=False, check_mode=False):
     if diff:
         args = dict(args, _ansible_diff=True)
+    if check_mode:
+        args = dict(args, _ansible_check_mode=True)
     with patch_module_args(args), pytest.raises(SystemExit):
         module.main()
     result = json.loads(capsys.readouterr().out)
@@ -167,3 +172,87 @@ POD_CASES = {
 def test_pod_security_in_process_equals_module(args, capsys):
     in_process = action(pod_security_action, dict(args)).run(task_vars={})
     assert comparable(in_process) == comparable(module_result(pod_security_module, dict(args), capsys))
+
+
+# Realistic names: the module masks every string of its no_log kubeconfig option in its messages.
+KUBECONFIG = {
+    "apiVersion": "v1",
+    "kind": "Config",
+    "clusters": [{"name": "my-vcluster", "cluster": {"server": "https://t.t-a", "certificate-authority-data": "Q0"}}],
+    "users": [{"name": "my-vcluster-user", "user": {"client-key-data": "S0VZ"}}],
+    "contexts": [{"name": "my-vcluster-context", "context": {"cluster": "my-vcluster", "user": "my-vcluster-user"}}],
+    "current-context": "my-vcluster-context",
+}
+
+
+def mode_of(path):
+    return os.stat(path).st_mode & 0o7777
+
+
+@pytest.mark.parametrize("runner", ["action", "module"])
+def test_kubeconfig_file_writes_0600_once(runner, tmp_path, capsys):
+    dest = tmp_path / "new-dir" / "t.kubeconfig"
+
+    def write(check_mode=False, kubeconfig=None):
+        args = {"dest": str(dest), "kubeconfig": kubeconfig or KUBECONFIG}
+        if runner == "action":
+            return action(kubeconfig_action, args, check_mode=check_mode).run(task_vars={})
+        return module_result(kubeconfig_module, args, capsys, check_mode=check_mode)
+
+    assert write(check_mode=True)["changed"] is True
+    assert not dest.exists()
+    result = write()
+    assert result["changed"] is True
+    assert mode_of(dest) == 0o600 and mode_of(dest.parent) == 0o700
+    assert yaml.safe_load(dest.read_text()) == KUBECONFIG
+    assert "S0VZ" not in json.dumps(result)  # the content is never returned
+    assert write()["changed"] is False
+    os.chmod(dest, 0o644)
+    assert write()["changed"] is True and mode_of(dest) == 0o600
+    changed = dict(KUBECONFIG, **{"current-context": "other-context"})
+    assert write(kubeconfig=changed)["changed"] is True
+    assert yaml.safe_load(dest.read_text())["current-context"] == "other-context"
+
+
+def test_kubeconfig_file_into_a_directory_fails(tmp_path):
+    result = action(kubeconfig_action, {"dest": str(tmp_path), "kubeconfig": KUBECONFIG}).run(task_vars={})
+    assert result["failed"] is True and "is a directory" in result["msg"]
+
+
+def test_kubeconfig_file_with_become_runs_the_module(tmp_path):
+    plugin = action(kubeconfig_action, {"dest": str(tmp_path / "k"), "kubeconfig": KUBECONFIG})
+    plugin._task.become = True
+    with mock.patch.object(kubeconfig_action.ActionModule, "_execute_module", return_value={"ran": "module"}):
+        assert plugin.run(task_vars={}) == {"ran": "module"}
+
+
+@pytest.mark.parametrize("runner", ["action", "module"])
+def test_kubeconfig_file_rewrites_a_published_kubeconfig_like_the_filter(runner, tmp_path, capsys):
+    from ansible_collections.tenancy.vcluster.plugins.filter.vcluster_kubeconfig import vcluster_kubeconfig
+
+    dest = tmp_path / "t.kubeconfig"
+    args = {"dest": str(dest), "kubeconfig": KUBECONFIG, "vcluster_name": "t", "vcluster_namespace": "t-a",
+            "server": "from_secret"}
+    if runner == "action":
+        result = action(kubeconfig_action, args).run(task_vars={})
+    else:
+        result = module_result(kubeconfig_module, args, capsys)
+    assert result["changed"] is True
+    written = yaml.safe_load(dest.read_text())
+    assert written == vcluster_kubeconfig(KUBECONFIG, "t", "t-a", server="from_secret")
+    assert written["current-context"] == "vcluster_t_t-a"
+
+
+def test_kubeconfig_file_name_needs_namespace(tmp_path, capsys):
+    args = {"dest": str(tmp_path / "k"), "kubeconfig": KUBECONFIG, "vcluster_name": "t"}
+    with pytest.raises(AnsibleActionFail, match="parameters are required together: vcluster_name, vcluster_namespace"):
+        action(kubeconfig_action, dict(args)).run(task_vars={})
+    assert "required together" in module_result(kubeconfig_module, dict(args), capsys)["msg"]
+
+
+def test_kubeconfig_file_incomplete_published_kubeconfig(tmp_path):
+    args = {"dest": str(tmp_path / "k"), "kubeconfig": {"apiVersion": "v1"}, "vcluster_name": "t",
+            "vcluster_namespace": "t-a"}
+    result = action(kubeconfig_action, args).run(task_vars={})
+    assert result["failed"] is True and "no clusters or users" in result["msg"]
+    assert not (tmp_path / "k").exists()
