@@ -9,6 +9,7 @@ from ansible.module_utils.common.text.converters import to_native
 
 from ansible_collections.tenancy.vcluster.plugins.module_utils.private_file import PrivateFileError, sync_private_file
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import kubeconfig
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.yaml_support import HAS_YAML
 from ansible_collections.tenancy.vcluster.plugins.plugin_utils.in_process import InProcessAction
 
 
@@ -23,7 +24,7 @@ class ActionModule(InProcessAction):
 
     def runs_in_process(self, args):
         # become would write as another user: leave that to the module
-        return kubeconfig.HAS_YAML and not self._task.become
+        return HAS_YAML and not self._task.become
 
     def evaluate(self, params):
         dest = params["dest"]

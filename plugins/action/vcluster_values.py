@@ -14,6 +14,7 @@ from ansible.module_utils.common.text.converters import to_native, to_text
 
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import schema as schema_utils
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import values_task
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.yaml_support import HAS_YAML
 from ansible_collections.tenancy.vcluster.plugins.plugin_utils.in_process import InProcessAction
 
 
@@ -27,7 +28,7 @@ class ActionModule(InProcessAction):
         return {"required_by": values_task.REQUIRED_BY}
 
     def runs_in_process(self, args):
-        return values_task.HAS_YAML and not args.get("dest") and (not args.get("schema") or schema_utils.HAS_JSONSCHEMA)
+        return HAS_YAML and not args.get("dest") and (not args.get("schema") or schema_utils.HAS_JSONSCHEMA)
 
     def evaluate(self, params):
         schema = None

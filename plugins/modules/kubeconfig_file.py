@@ -93,12 +93,11 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible_collections.tenancy.vcluster.plugins.module_utils.private_file import PrivateFileError, sync_private_file
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.kubeconfig import (
     FILE_TASK_REQUIRED_TOGETHER,
-    HAS_YAML,
-    YAML_IMPORT_ERROR,
     file_task_argument_spec,
     file_task_kubeconfig,
     kubeconfig_text,
 )
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.yaml_support import HAS_YAML, YAML_IMPORT_ERROR
 
 
 def main():

@@ -161,11 +161,11 @@ violations:
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.pod_security import (
-    YAML_IMPORT_ERROR,
     check_task,
     manifests_option,
     task_argument_spec,
 )
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.yaml_support import YAML_IMPORT_ERROR
 
 
 def main():

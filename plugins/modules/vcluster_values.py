@@ -376,6 +376,7 @@ from ansible_collections.tenancy.vcluster.plugins.module_utils.private_file impo
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import schema as schema_utils
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import values_task
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.values_task import to_yaml
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.yaml_support import HAS_YAML, YAML_IMPORT_ERROR
 
 
 def read_schema(module, path):
@@ -403,8 +404,8 @@ def main():
         supports_check_mode=True,
         required_by=values_task.REQUIRED_BY,
     )
-    if not values_task.HAS_YAML:
-        module.fail_json(msg=missing_required_lib("PyYAML"), exception=values_task.YAML_IMPORT_ERROR)
+    if not HAS_YAML:
+        module.fail_json(msg=missing_required_lib("PyYAML"), exception=YAML_IMPORT_ERROR)
     p = module.params
     schema = read_schema(module, p["schema"]) if p["schema"] else None
     try:

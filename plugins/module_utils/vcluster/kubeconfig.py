@@ -13,17 +13,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
-import traceback
 
-try:
-    import yaml
-except ImportError:
-    yaml = None
-    YAML_IMPORT_ERROR = traceback.format_exc()
-else:
-    YAML_IMPORT_ERROR = None
-
-HAS_YAML = yaml is not None
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.yaml_support import yaml
 
 SERVER_MODES = ("auto", "from_secret")
 

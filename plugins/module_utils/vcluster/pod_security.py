@@ -19,17 +19,7 @@ Verdicts (allowed or not) are the admission's.
 
 from __future__ import absolute_import, division, print_function
 
-import traceback
-
-try:
-    import yaml
-except ImportError:
-    yaml = None
-    YAML_IMPORT_ERROR = traceback.format_exc()
-else:
-    YAML_IMPORT_ERROR = None
-
-HAS_YAML = yaml is not None
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.yaml_support import HAS_YAML, yaml
 
 LEVELS = ("baseline", "restricted")
 

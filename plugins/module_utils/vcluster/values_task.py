@@ -10,22 +10,11 @@ the chart's schema file and handles ``dest``.
 
 from __future__ import absolute_import, division, print_function
 
-import traceback
-
-try:
-    import yaml
-except ImportError:
-    yaml = None
-    YAML_IMPORT_ERROR = traceback.format_exc()
-else:
-    YAML_IMPORT_ERROR = None
-
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import schema as schema_utils
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.findings import has_errors, summary, warnings_of
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.migrate import render_upgrade
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.render import render_values
-
-HAS_YAML = yaml is not None
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.yaml_support import yaml
 
 DISTROS = ["k8s", "k3s", "k0s", "eks"]
 
