@@ -1,10 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, tenancy.vcluster maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The reads of tenancy.vcluster.host_preflight, with kubernetes.core's client (I/O, unlike module_utils/vcluster).
+"""Reads of the host cluster with kubernetes.core's client (I/O, unlike module_utils/vcluster).
 
-Shared by the module and its action plugin, which runs them in the controller's worker process over the local
-connection (as kubernetes.core's k8s lookup does) instead of starting a module process.
+The list/get helpers serve tenancy.vcluster.vcluster_info and tenancy.vcluster.host_preflight; the pre-flight itself
+is shared by the host_preflight module and its action plugin, which runs it in the controller's worker process over
+the local connection (as kubernetes.core's k8s lookup does) instead of starting a module process.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -19,12 +20,20 @@ from ansible_collections.kubernetes.core.plugins.module_utils.k8s.exceptions imp
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import discovery, host_preflight
 
 try:
-    from kubernetes.dynamic.exceptions import DynamicApiError, NotFoundError
+    # ForbiddenError is for vcluster_info, which takes all three from here
+    from kubernetes.dynamic.exceptions import (  # pylint: disable=unused-import
+        DynamicApiError,
+        ForbiddenError,
+        NotFoundError,
+    )
 except ImportError:
     HAS_KUBERNETES = False
 
     # AnsibleK8SModule reports the missing kubernetes library before these are needed.
     class DynamicApiError(Exception):
+        pass
+
+    class ForbiddenError(DynamicApiError):
         pass
 
     class NotFoundError(DynamicApiError):
@@ -76,10 +85,14 @@ def get_or_empty(client, kind, api_version, name, namespace=None):
 METADATA_ONLY = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json"
 
 
-def list_items(client, kind, api_version, namespace, label_selector, **params):
+def list_items(client, kind, api_version, namespace=None, **params):
     resource = client.resource(kind, api_version)
-    result = client.get(resource, namespace=namespace, label_selector=label_selector, **params)
-    return result.to_dict().get("items") or []
+    result = client.get(resource, namespace=namespace, **params)
+    items = result.to_dict().get("items") or []
+    for item in items:
+        # List items carry no kind; discovery needs it.
+        item.setdefault("kind", kind)
+    return items
 
 
 def review(client, checks, namespace):
@@ -108,14 +121,14 @@ def preflight(client, params):
     reads = host_preflight.readable_names(namespace, name)
     workloads, records = [], []
     for kind in discovery.WORKLOAD_KINDS if reads else ():
-        workloads.extend(list_items(client, kind, "apps/v1", namespace, discovery.WORKLOAD_SELECTOR))
+        workloads.extend(list_items(client, kind, "apps/v1", namespace, label_selector=discovery.WORKLOAD_SELECTOR))
     if reads:
         records = list_items(
             client,
             "Secret",
             "v1",
             namespace,
-            host_preflight.release_records_selector(name),
+            label_selector=host_preflight.release_records_selector(name),
             header_params={"Accept": METADATA_ONLY},
         )
     return dict(

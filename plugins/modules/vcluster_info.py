@@ -220,23 +220,14 @@ from ansible_collections.kubernetes.core.plugins.module_utils.k8s.exceptions imp
     CoreException,
 )
 
+from ansible_collections.tenancy.vcluster.plugins.module_utils.host_reads import (
+    METADATA_ONLY,
+    DynamicApiError,
+    ForbiddenError,
+    get_or_empty,
+    list_items,
+)
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import discovery
-
-try:
-    from kubernetes.dynamic.exceptions import DynamicApiError, ForbiddenError, NotFoundError
-except ImportError:
-    # AnsibleK8SModule reports the missing kubernetes library before these are needed.
-    class DynamicApiError(Exception):
-        pass
-
-    class ForbiddenError(DynamicApiError):
-        pass
-
-    class NotFoundError(DynamicApiError):
-        pass
-
-# Ask for metadata only, so that secret values never leave the API server.
-METADATA_ONLY = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json"
 
 
 def argspec():
@@ -246,16 +237,6 @@ def argspec():
         name=dict(type="str"),
     )
     return args
-
-
-def list_items(client, kind, api_version, namespace=None, **params):
-    resource = client.resource(kind, api_version)
-    result = client.get(resource, namespace=namespace, **params)
-    items = result.to_dict().get("items") or []
-    for item in items:
-        # List items carry no kind; discovery needs it.
-        item.setdefault("kind", kind)
-    return items
 
 
 def list_workloads(client, namespace, name):
@@ -285,14 +266,8 @@ def get_namespaces(client, namespaces):
     """Namespace objects of ``namespaces`` (None: all)."""
     if namespaces is None:
         return list_items(client, "Namespace", "v1")
-    resource = client.resource("Namespace", "v1")
-    found = []
-    for namespace in sorted(namespaces):
-        try:
-            found.append(client.get(resource, name=namespace).to_dict())
-        except NotFoundError:
-            continue
-    return found
+    found = (get_or_empty(client, "Namespace", "v1", namespace) for namespace in sorted(namespaces))
+    return [namespace for namespace in found if namespace]
 
 
 def read_optional(module, what, reader, *args):

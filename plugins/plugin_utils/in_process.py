@@ -1,14 +1,14 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, tenancy.vcluster maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Run a pure module's logic inside the controller's worker process (performance, see bench/).
+"""Run a module's logic inside the controller's worker process (performance, see bench/).
 
 A module task starts a new Python process on the target and imports the module and its module_utils there
-(0.3-0.6 s on two cores). The pure modules of this collection (DESIGN §5: "pure, runs on the controller") do
-nothing a target could change, so when the task runs over the ``local`` connection their action plugins call
-the same module_utils functions directly: same argument spec, same result, no process start. Any other
-connection (or an option that touches the target's files, decided by ``runs_in_process``) runs the module as
-usual.
+(0.3-0.8 s on two cores). Some modules of this collection do nothing that depends on where they run: the pure ones
+(DESIGN §5: "pure, runs on the controller") and the host pre-flight, whose reads go to the API server either way.
+When the task runs over the ``local`` connection their action plugins call the same module_utils functions
+directly: same argument spec, same result, no process start. Any other connection (or an option that needs the
+target, decided by ``runs_in_process``) runs the module as usual.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -36,7 +36,7 @@ def plain_data(value):
 
 
 class InProcessAction(ActionBase):
-    """Base of the action plugins of pure modules; subclasses set MODULE and implement ``evaluate``."""
+    """Base of these action plugins; subclasses set MODULE and implement ``evaluate``."""
 
     TRANSFERS_FILES = False
     MODULE = ""

@@ -18,11 +18,11 @@ import json
 import re
 
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.discovery import RELEASE_LABEL
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.naming import check_namespace
 
 PENDING_RELEASE_STATUSES = ("pending-install", "pending-upgrade", "pending-rollback")
 GZIP_MAGIC = b"\x1f\x8b"
-# What the API server accepts as a namespace name (RFC 1123 label) and as a label value (in selectors).
-DNS_LABEL_RE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+# What the API server accepts as a label value (in selectors).
 LABEL_VALUE_RE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$")
 
 
@@ -32,7 +32,7 @@ def readable_names(namespace, release):
     Invalid names are not read: the values pre-flight reports them (namespace-invalid, name-invalid) with the fix,
     which a 400 from the API server would not.
     """
-    return bool(DNS_LABEL_RE.match(namespace or "")) and bool(LABEL_VALUE_RE.match(release or ""))
+    return not check_namespace(namespace) and bool(LABEL_VALUE_RE.match(release or ""))
 
 
 def access_review(check, namespace):
