@@ -218,7 +218,7 @@ def preflight(client, params):
         params.get("deployed_values_dest"),
         params.get("secret_paths") or (),
     )
-    return dict(
+    result = dict(
         changed=False,
         kubernetes_version=version,
         access=[dict(check, allowed=ok) for check, ok in zip(checks, allowed)],
@@ -233,6 +233,8 @@ def preflight(client, params):
         },
         missing_mapped_services=missing_services(client, host_preflight.mapped_host_services(params["map_services"])),
     )
+    result["problems"] = host_preflight.provisioning_problems(result, namespace, name)
+    return result
 
 
 def missing_services(client, refs):

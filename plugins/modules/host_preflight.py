@@ -205,6 +205,13 @@ objects:
   description: The objects of O(read), by the names given there; an empty dict for an object that does not exist.
   returned: success
   type: dict
+problems:
+  description:
+    - What stops provisioning the tenant, each with what to do - a Kubernetes version before 1.22, missing rights,
+      another vcluster in the namespace, mapped host services that do not exist. Empty when nothing does.
+  returned: success
+  type: list
+  elements: str
 missing_mapped_services:
   description: The host services (C(namespace/name)) of O(map_services) C(from_host) that do not exist.
   returned: success

@@ -70,7 +70,8 @@ def run_playbook(name: str, inventory: Path, *args: str, env: dict | None = None
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         **(env or {}),
     }
-    cmd = [str(ANSIBLE_PLAYBOOK), "-i", str(inventory), str(REPO / "playbooks" / name), *args]
+    playbook = name if os.path.isabs(str(name)) else REPO / "playbooks" / name
+    cmd = [str(ANSIBLE_PLAYBOOK), "-i", str(inventory), str(playbook), *args]
     proc = subprocess.run(cmd, env=run_env, capture_output=True, text=True, timeout=timeout, check=False)
     return PlaybookRun(proc.returncode, proc.stdout + proc.stderr)
 

@@ -196,6 +196,38 @@ def mapped_host_services(map_services):
     return refs
 
 
+MIN_KUBERNETES = (1, 22)
+
+
+def provisioning_problems(result, namespace, release):
+    """What in the host read stops provisioning a tenant, as messages that say what to do (empty: nothing)."""
+    problems = []
+    major, _sep, minor = result["kubernetes_version"].partition(".")
+    if (int(major), int(minor)) < MIN_KUBERNETES:
+        problems.append(
+            f"The host cluster runs Kubernetes {result['kubernetes_version']}; tenancy.vcluster needs "
+            f"{MIN_KUBERNETES[0]}.{MIN_KUBERNETES[1]} or newer."
+        )
+    if result["denied"]:
+        problems.append(
+            f"The identity used for the host cluster lacks rights that tenant {release} needs in namespace "
+            f"'{namespace}': {'; '.join(result['denied'])}. Bind the ClusterRole tenancy-vcluster-operator "
+            "(extensions/rbac/) to it, or use another kubeconfig."
+        )
+    if result["other_vclusters"]:
+        problems.append(
+            f"Namespace '{namespace}' already holds vcluster(s) {', '.join(result['other_vclusters'])}; vcluster "
+            f"allows one per namespace (enforced from 0.25). Give '{release}' its own vcluster_namespace."
+        )
+    if result["missing_mapped_services"]:
+        problems.append(
+            "vcluster_map_services.from_host maps host service(s) that do not exist: "
+            f"{', '.join(result['missing_mapped_services'])}. Create them first or fix the 'from' entries "
+            "(namespace/name)."
+        )
+    return problems
+
+
 def right_check(right):
     """An access check (for access_review) of one required right ``(group, resource, verb, cluster_scoped)``."""
     group, resource, verb, cluster_scoped = right

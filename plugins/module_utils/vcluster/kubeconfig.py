@@ -41,13 +41,20 @@ def load_balancer_server(service):
     return None
 
 
+def server_problem(server):
+    """Why ``server`` is no kubeconfig server setting (one of SERVER_MODES or an https:// URL), or None."""
+    if server in SERVER_MODES or (isinstance(server, str) and server.startswith("https://") and len(server) > 8):
+        return None
+    return "kubeconfig server '%s' must be an https:// URL, 'auto' or 'from_secret'" % (server,)
+
+
 def choose_server(name, namespace, server="auto", service=None):
     """Pick the server URL: an explicit URL, the secret's own (None), or auto (LoadBalancer, else in-cluster)."""
     if server == "from_secret":
         return None
     if server and server != "auto":
-        if not server.startswith("https://"):
-            raise ValueError("kubeconfig server '%s' must be an https:// URL, 'auto' or 'from_secret'" % server)
+        if server_problem(server):
+            raise ValueError(server_problem(server))
         return server
     return load_balancer_server(service) or in_cluster_server(name, namespace)
 

@@ -21,6 +21,7 @@ from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import d
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.dialects import DISTROS
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.findings import format_finding
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.input_checks import check_cidrs
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.kubeconfig import server_problem
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.options import (
     PROFILES,
     normalize_isolation,
@@ -133,6 +134,8 @@ def _problems(host, variables, purpose):
         problem = _kind_problem(kind, value)
         if problem is None and choices is not None and value not in choices:
             problem = f"is {value!r}; use one of {', '.join(repr(choice) for choice in choices if choice)}"
+        if problem is None and name == "vcluster_kubeconfig_server" and server_problem(value):
+            problem = f"is {value!r}; use an https:// URL, 'auto' or 'from_secret'"
         if problem:
             problems.append(f"{name} {problem} (host {host})")
     for name, close in unknown_variables(variables):
