@@ -160,7 +160,7 @@ violations:
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.pod_security import (
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.pss.task import (
     check_task,
     manifests_option,
     task_argument_spec,
