@@ -26,7 +26,6 @@ from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.pss.task
     task_argument_spec,
 )
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.pss.workloads import (
-    POD_TEMPLATE_KEYS,
     check_manifests,
     count_pod_templates,
     load_manifests,
@@ -38,7 +37,6 @@ from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.yaml_sup
 __all__ = (
     "HAS_YAML",
     "LEVELS",
-    "POD_TEMPLATE_KEYS",
     "VIOLATION_IDS",
     "check_manifests",
     "check_pod_spec",

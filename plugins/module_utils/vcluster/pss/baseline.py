@@ -156,6 +156,11 @@ def check_host_ports(pod_spec, metadata):
         if ports:
             listed = ", ".join(str(port) for port in ports)
             message = f"hostPort {listed} is forbidden; remove hostPort from ports (expose the pod through a Service)"
+            if is_true(pod_spec.get("hostNetwork")):
+                message += (
+                    "; with hostNetwork: true the API server sets a Pod's hostPort to its containerPort, "
+                    "so remove hostNetwork too"
+                )
             found.append(violation("pss-host-ports", name, prefix + ".ports[*].hostPort", message))
     return found
 

@@ -9,24 +9,72 @@ from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.pss.fiel
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.pss.levels import check_pod_spec
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.yaml_support import HAS_YAML, yaml
 
-# kind -> keys leading from the object to its pod template (metadata + spec)
-POD_TEMPLATE_KEYS = {
-    "Pod": (),
-    "Deployment": ("spec", "template"),
-    "StatefulSet": ("spec", "template"),
-    "DaemonSet": ("spec", "template"),
-    "ReplicaSet": ("spec", "template"),
-    "ReplicationController": ("spec", "template"),
-    "Job": ("spec", "template"),
-    "CronJob": ("spec", "jobTemplate", "spec", "template"),
-    "PodTemplate": ("template",),
+# kind -> (API group, keys leading from the object to its pod template): the resources whose pod template the
+# admission reads (k8s.io/pod-security-admission v0.34.4, admission/admission.go, DefaultPodSpecExtractor).
+POD_TEMPLATE_KINDS = {
+    "Pod": ("", ()),
+    "PodTemplate": ("", ("template",)),
+    "ReplicationController": ("", ("spec", "template")),
+    "ReplicaSet": ("apps", ("spec", "template")),
+    "Deployment": ("apps", ("spec", "template")),
+    "DaemonSet": ("apps", ("spec", "template")),
+    "StatefulSet": ("apps", ("spec", "template")),
+    "Job": ("batch", ("spec", "template")),
+    "CronJob": ("batch", ("spec", "jobTemplate", "spec", "template")),
 }
+
+
+def _api_group(manifest):
+    """The API group of ``apiVersion`` (``""`` for core ``v1``), None when the object does not say."""
+    api_version = manifest.get("apiVersion")
+    if not isinstance(api_version, str) or not api_version:
+        return None
+    return api_version.rpartition("/")[0]
+
+
+def _template_keys(manifest):
+    """Keys to the pod template, or None for kinds the admission does not read.
+
+    A kind of another API group (a custom resource named ``Deployment``) is not read, like the admission; an object
+    without ``apiVersion`` is taken as the built-in kind of that name.
+    """
+    group, keys = POD_TEMPLATE_KINDS.get(manifest.get("kind"), (None, None))
+    if keys is None or _api_group(manifest) not in (None, group):
+        return None
+    return keys
+
+
+def as_admitted_pod_spec(pod_spec):
+    """A Pod's spec with the defaults the API server sets before admission that PodSecurity checks.
+
+    With ``hostNetwork: true`` a Pod's ports get ``hostPort = containerPort`` where hostPort is unset or 0
+    (kubernetes v1.34.4 pkg/apis/core/v1/defaults.go, SetDefaults_Pod); pod templates do not, since 1.28.
+    """
+    if pod_spec.get("hostNetwork") is not True:
+        return pod_spec
+    spec = dict(pod_spec)
+    for field in ("containers", "initContainers"):
+        if isinstance(spec.get(field), list):
+            spec[field] = [_default_host_ports(container) for container in spec[field]]
+    return spec
+
+
+def _default_host_ports(container):
+    if not isinstance(container, dict) or not isinstance(container.get("ports"), list):
+        return container
+    ports = [
+        {**port, "hostPort": port.get("containerPort")}
+        if isinstance(port, dict) and port.get("hostPort") in (None, 0)
+        else port
+        for port in container["ports"]
+    ]
+    return {**container, "ports": ports}
 
 
 def pod_templates(manifest):
     """(pod metadata, pod spec, path of the spec) for every pod template in one object."""
     manifest = as_dict(manifest)
-    keys = POD_TEMPLATE_KEYS.get(manifest.get("kind"))
+    keys = _template_keys(manifest)
     if keys is None:
         return []
     template = manifest
@@ -35,6 +83,8 @@ def pod_templates(manifest):
     spec = as_dict(template).get("spec")
     if not isinstance(spec, dict):
         return []
+    if manifest.get("kind") == "Pod":
+        spec = as_admitted_pod_spec(spec)
     spec_path = ".".join((*keys, "spec"))
     return [(as_dict(template.get("metadata")), spec, spec_path)]
 
