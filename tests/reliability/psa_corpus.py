@@ -162,8 +162,8 @@ CASES = {
     "volume-portworx": volume("v", portworxVolume={"volumeID": "v"}),
     "volume-quobyte": volume("v", quobyte={"registry": "10.0.0.1:7861", "volume": "v"}),
     "volume-rbd": volume("v", rbd={"monitors": ["10.0.0.1:6789"], "image": "i"}),
-    "volume-scaleio": volume("v", scaleIO={"gateway": "https://g.example", "system": "s", "secretRef": SECRET_REF,
-                                         "volumeName": "v"}),
+    "volume-scaleio": volume(
+        "v", scaleIO={"gateway": "https://g.example", "system": "s", "secretRef": SECRET_REF, "volumeName": "v"}),
     "volume-storageos": volume("v", storageos={"volumeName": "v"}),
     "volume-vsphere": volume("v", vsphereVolume={"volumePath": "[ds] v.vmdk"}),
     "volume-host-path-and-nfs": pod(volumes=[{"name": "h", "hostPath": {"path": "/etc"}},
