@@ -3,15 +3,12 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """tenancy.vcluster.vcluster_values in the controller's worker process when the task runs locally.
 
-With ``dest`` (a file on the target) or without jsonschema on the controller, the module runs as usual.
+Without PyYAML, or with a schema but without jsonschema on the controller, the module runs as usual.
 """
 
 from __future__ import absolute_import, division, print_function
 
-import json
-
-from ansible.module_utils.common.text.converters import to_native, to_text
-
+from ansible_collections.tenancy.vcluster.plugins.module_utils.values_io import run_task
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import schema as schema_utils
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import values_task
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.yaml_support import HAS_YAML
@@ -25,23 +22,10 @@ class ActionModule(InProcessAction):
         return values_task.argument_spec()
 
     def spec_constraints(self):
-        return {"required_by": values_task.REQUIRED_BY}
+        return {"required_by": values_task.REQUIRED_BY, "mutually_exclusive": values_task.MUTUALLY_EXCLUSIVE}
 
     def runs_in_process(self, args):
-        return HAS_YAML and not args.get("dest") and (not args.get("schema") or schema_utils.HAS_JSONSCHEMA)
+        return HAS_YAML and (not args.get("schema") or schema_utils.HAS_JSONSCHEMA)
 
     def evaluate(self, params):
-        schema = None
-        if params["schema"]:
-            try:
-                with open(params["schema"], "rb") as handle:
-                    schema = json.loads(to_text(handle.read()))
-            except (OSError, ValueError) as exc:
-                return {"failed": True, "msg": f"cannot read chart schema {params['schema']}: {to_native(exc)}"}
-        outcome = values_task.evaluate(params, schema=schema, with_diff=self.diff_mode)
-        result = dict(outcome.result)
-        if outcome.warnings:
-            result["warnings"] = outcome.warnings
-        if outcome.failure:
-            result.update(failed=True, msg=outcome.failure)
-        return result
+        return run_task(params, check_mode=bool(self._task.check_mode), with_diff=self.diff_mode)

@@ -87,22 +87,17 @@ from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import d
 try:
     from ansible_collections.kubernetes.core.plugins.module_utils.k8s.client import get_api_client
 
+    from ansible_collections.tenancy.vcluster.plugins.module_utils.host_reads import discover_vclusters
+
     HAS_K8S_CORE = True
 except ImportError:
     get_api_client = None
+    discover_vclusters = None
     HAS_K8S_CORE = False
-
-try:
-    from kubernetes.dynamic.exceptions import ForbiddenError
-except ImportError:
-
-    class ForbiddenError(Exception):
-        pass
 
 
 GROUP = "vclusters"
 RANCHER_PROJECT_ANNOTATION = "field.cattle.io/projectId"
-METADATA_ONLY = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json"
 CLUSTER_KEYS = ("kubeconfig", "context", "namespace", "name")
 
 
@@ -189,46 +184,15 @@ def host_names(entries):
 
 
 # ---------------------------------------------------------------------------------------------- API access
-def _list(client, kind, api_version, namespace=None, **params):
-    resource = client.resource(kind, api_version)
-    items = client.get(resource, namespace=namespace, **params).to_dict().get("items") or []
-    for item in items:
-        item.setdefault("kind", kind)
-    return items
-
-
-def _optional(display, what, reader, *args, **kwargs):
-    try:
-        return reader(*args, **kwargs)
-    except ForbiddenError as exc:
-        display.warning(f"vclusters inventory: not allowed to read {what} ({getattr(exc, 'reason', exc)})")
-        return None
-
-
 def discover_cluster(cluster, display):
     """``{cluster, records, namespaces}`` (JSON-serialisable, cached as is) for one host cluster."""
     auth = {key: cluster[key] for key in ("kubeconfig", "context") if cluster.get(key)}
-    client = get_api_client(**auth)
-    namespace = cluster.get("namespace")
-    workloads = []
-    for kind in discovery.WORKLOAD_KINDS:
-        workloads += _list(client, kind, "apps/v1", namespace, label_selector=discovery.workload_selector())
-    pods = _list(client, "Pod", "v1", namespace, label_selector=discovery.pod_selector())
-    found = sorted({discovery.namespace_of(w) for w in workloads if discovery.is_vcluster_workload(w)})
-    secrets, namespaces = [], []
-    if found:
-        headers = {"Accept": METADATA_ONLY}
-        secrets = []
-        for name in found:
-            listed = _optional(display, "Secrets", _list, client, "Secret", "v1", name, header_params=headers)
-            secrets += listed or []
-        resource = client.resource("Namespace", "v1")
-        for name in found:
-            obj = _optional(display, f"Namespace {name}", lambda n: client.get(resource, name=n).to_dict(), name)
-            if obj:
-                namespaces.append(obj)
-    records = discovery.build_records(workloads, pods, secrets, namespaces)
-    return {"cluster": cluster, "records": records, "namespaces": namespaces}
+    found = discover_vclusters(
+        get_api_client(**auth),
+        namespace=cluster.get("namespace"),
+        warn=lambda text: display.warning(f"vclusters inventory ({cluster_label(cluster)}): {text}"),
+    )
+    return {"cluster": cluster, **found}
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):

@@ -30,25 +30,25 @@ def read_text(path):
         return handle.read().decode("utf-8", errors="surrogateescape")
 
 
-def _write(path, content, move):
+def _write(path, content):
+    """Write a new file beside ``path`` (mkstemp creates it at 0600) and rename it over ``path``: the file is never
+    readable by others, not even for a moment, and readers see the old or the new content, never a part."""
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".tenancy-vcluster-", dir=directory)
     try:
+        os.fchmod(fd, PRIVATE_FILE_MODE)
         with os.fdopen(fd, "wb") as handle:
             handle.write(content.encode("utf-8", errors="surrogateescape"))
-        os.chmod(tmp, PRIVATE_FILE_MODE)
-        move(tmp, path)
+        os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    os.chmod(path, PRIVATE_FILE_MODE)
 
 
-def sync_private_file(path, content, check_mode=False, move=os.replace, make_parent=False):
+def sync_private_file(path, content, check_mode=False, make_parent=False):
     """Make ``path`` hold ``content`` at mode 0600; return (changed, text before or None).
 
-    ``move(src, dest)`` replaces the file in one step (a module passes AnsibleModule.atomic_move). With
-    ``make_parent`` a missing parent directory is created at mode 0700. Check mode writes nothing.
+    With ``make_parent`` a missing parent directory is created at mode 0700. Check mode writes nothing.
     """
     if os.path.isdir(path):
         raise PrivateFileError(f"{path} is a directory; give a file path")
@@ -64,7 +64,7 @@ def sync_private_file(path, content, check_mode=False, move=os.replace, make_par
         if not os.path.isdir(directory):
             os.makedirs(directory, mode=PRIVATE_DIR_MODE)
         if content_changed:
-            _write(path, content, move)
+            _write(path, content)
         else:
             os.chmod(path, PRIVATE_FILE_MODE)
     return True, before

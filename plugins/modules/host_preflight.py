@@ -16,16 +16,19 @@ version_added: 0.1.0
 author:
   - tenancy.vcluster maintainers (@tenancy)
 description:
-  - Everything the C(namespace) role checks on the host cluster before the first write, in one module call
-    (one process and one Kubernetes client instead of one per check).
+  - The one read of the host cluster for a tenant, in one module call (one process and one Kubernetes client instead
+    of one per check); M(tenancy.vcluster.preflight) runs it and hands the result to every role.
   - The Kubernetes version of the host (C(GET /version)).
-  - One C(SelfSubjectAccessReview) per entry of O(access_checks), asking whether the identity in use may do what
-    provisioning needs.
+  - Every right the collection needs (O(rights)), asked with one C(SelfSubjectRulesReview) in O(namespace) and
+    compared with the ClusterRole of C(extensions/rbac/) (C(plugins/module_utils/vcluster/access.py)); where the
+    authorizer cannot list rules completely, each right it does not list is asked with a C(SelfSubjectAccessReview).
+  - One C(SelfSubjectAccessReview) per entry of O(access_checks).
   - The vclusters already in O(namespace) (StatefulSets and Deployments labelled C(app=vcluster)), so a second
     vcluster in the namespace is refused.
   - The namespace itself, the Helm release records of O(release_name) left pending by an interrupted helm run, the
-    newest revision of that release (status, chart, values; the C(release) role skips the render and helm when
-    nothing would change) and the objects listed in O(read), so the roles that follow need not read them again.
+    newest revision of that release (status, chart, values with secrets masked and the digest of the real ones; the
+    C(release) role skips the render and helm when nothing would change), the objects of O(read) and which host
+    services of O(map_services) do not exist, so the roles that follow need not read them again.
   - Never changes anything. A missing namespace is not an error (it is created later).
   - A namespace or release name that the API server would refuse in a read is not read (the objects are returned
     empty); the C(release) role's values pre-flight reports such names with the fix.
@@ -64,24 +67,36 @@ options:
         description: Ask for the right cluster-wide (for cluster-scoped resources such as namespaces).
         type: bool
         default: false
+  rights:
+    description:
+      - C(tenant) checks every right provisioning, import and removal of a tenant need; C(none) checks none (only
+        O(access_checks)).
+    type: str
+    choices: [tenant, none]
+    default: tenant
   read:
-    description: Further objects of O(namespace) to read and return in RV(objects), in the same order.
+    description:
+      - Further objects of O(namespace) to read, by a name of your choice, each C({api_version, kind, name});
+        returned in RV(objects) under the same names.
+    type: dict
+    default: {}
+  map_services:
+    description:
+      - The tenant's service mappings; each host service of C(from_host) that does not exist is listed in
+        RV(missing_mapped_services).
+    type: dict
+    default: {}
+  deployed_values_dest:
+    description:
+      - Write the deployed release's values (with their secrets) to this file, mode C(0600), for an upgrade
+        (O(tenancy.vcluster.vcluster_values#module:previous_values_file)); they never pass through the result.
+    type: path
+  secret_paths:
+    description:
+      - Further values paths whose values are masked in RV(release.values) (see M(tenancy.vcluster.vcluster_values)).
     type: list
-    elements: dict
+    elements: str
     default: []
-    suboptions:
-      api_version:
-        description: API version, such as C(networking.k8s.io/v1).
-        type: str
-        required: true
-      kind:
-        description: Kind, such as C(NetworkPolicy).
-        type: str
-        required: true
-      name:
-        description: Object name.
-        type: str
-        required: true
 extends_documentation_fragment:
   - kubernetes.core.k8s_auth_options
 attributes:
@@ -104,9 +119,8 @@ EXAMPLES = r"""
   tenancy.vcluster.host_preflight:
     namespace: tenant-a
     release_name: tenant-a
-    access_checks:
-      - {verb: create, resource: namespaces, cluster_scoped: true}
-      - {verb: create, group: apps, resource: statefulsets}
+    read:
+      extra_egress: {api_version: networking.k8s.io/v1, kind: NetworkPolicy, name: tenant-a-extra-egress}
   register: host
 
 - name: Stop when a right is missing
@@ -128,11 +142,11 @@ access:
   elements: dict
   sample: [{verb: create, resource: namespaces, group: "", allowed: true}]
 denied:
-  description: The rights that were refused, as C(<verb> <resource>).
+  description: The rights that are missing, as C(<verb> <resource> (where)).
   returned: success
   type: list
   elements: str
-  sample: ["create statefulsets"]
+  sample: ["delete persistentvolumeclaims (in the tenant namespace)"]
 other_vclusters:
   description: Names of the vclusters in O(namespace) other than O(release_name).
   returned: success
@@ -167,8 +181,11 @@ release:
       description: The chart's appVersion.
       type: str
     values:
-      description: The user-supplied values of the revision (what C(helm get values) shows).
+      description: The user-supplied values of the revision (what C(helm get values) shows), secrets masked.
       type: dict
+    values_digest:
+      description: sha256 of the real values (equal to C(values_digest) of M(tenancy.vcluster.vcluster_values)).
+      type: str
 pending_release_records:
   description: Names of the Helm release Secrets of O(release_name) in a pending state.
   returned: success
@@ -176,10 +193,14 @@ pending_release_records:
   elements: str
   sample: [sh.helm.release.v1.tenant-a.v2]
 objects:
-  description: The objects of O(read), in order; an empty dict for an object that does not exist.
+  description: The objects of O(read), by the names given there; an empty dict for an object that does not exist.
+  returned: success
+  type: dict
+missing_mapped_services:
+  description: The host services (C(namespace/name)) of O(map_services) C(from_host) that do not exist.
   returned: success
   type: list
-  elements: dict
+  elements: str
 """
 
 from ansible_collections.kubernetes.core.plugins.module_utils.ansiblemodule import AnsibleModule

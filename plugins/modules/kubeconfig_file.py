@@ -30,9 +30,15 @@ options:
     type: path
     required: true
   kubeconfig:
-    description: The kubeconfig as a dictionary.
+    description: The kubeconfig as a dictionary. Give it or O(merge_files).
     type: dict
-    required: true
+  merge_files:
+    description:
+      - Kubeconfig files whose clusters, users and contexts are merged into O(dest), replacing entries of the same
+        name and keeping everything else of O(dest) (its C(current-context) too). Merging the same files again
+        changes nothing.
+    type: list
+    elements: path
   vcluster_name:
     description:
       - Name of the vcluster whose published kubeconfig O(kubeconfig) is. Its cluster, context and user are renamed
@@ -80,6 +86,13 @@ EXAMPLES = r"""
     dest: /srv/ops/merged.kubeconfig
     kubeconfig: "{{ merged }}"
   no_log: true
+
+- name: Merge the tenant kubeconfigs into one file
+  tenancy.vcluster.kubeconfig_file:
+    dest: ~/.kube/tenants
+    merge_files:
+      - ~/.kube/tenancy-vcluster/tenant-a-tenant-a.kubeconfig
+      - ~/.kube/tenancy-vcluster/tenant-b-tenant-b.kubeconfig
 """
 
 RETURN = r"""
@@ -88,42 +101,23 @@ RETURN = r"""
 """
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible.module_utils.common.text.converters import to_native
 
-from ansible_collections.tenancy.vcluster.plugins.module_utils.private_file import PrivateFileError, sync_private_file
+from ansible_collections.tenancy.vcluster.plugins.module_utils.kubeconfig_files import write_task
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.kubeconfig import (
-    FILE_TASK_REQUIRED_TOGETHER,
+    FILE_TASK_CONSTRAINTS,
     file_task_argument_spec,
-    file_task_kubeconfig,
-    kubeconfig_text,
 )
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.yaml_support import HAS_YAML, YAML_IMPORT_ERROR
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=file_task_argument_spec(),
-        required_together=FILE_TASK_REQUIRED_TOGETHER,
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=file_task_argument_spec(), supports_check_mode=True, **FILE_TASK_CONSTRAINTS)
     if not HAS_YAML:
         module.fail_json(msg=missing_required_lib("PyYAML"), exception=YAML_IMPORT_ERROR)
-    dest = module.params["dest"]
-    try:
-        kubeconfig = file_task_kubeconfig(module.params)
-    except ValueError as exc:
-        module.fail_json(msg=str(exc))
-    try:
-        changed, _before = sync_private_file(
-            dest,
-            kubeconfig_text(kubeconfig),
-            module.check_mode,
-            move=module.atomic_move,
-            make_parent=True,
-        )
-    except (PrivateFileError, OSError) as exc:
-        module.fail_json(msg=f"cannot write kubeconfig {dest}: {to_native(exc)}")
-    module.exit_json(changed=changed)
+    result = write_task(module.params, module.check_mode)
+    if result.pop("failed", False):
+        module.fail_json(**result)
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

@@ -220,14 +220,7 @@ from ansible_collections.kubernetes.core.plugins.module_utils.k8s.exceptions imp
     CoreException,
 )
 
-from ansible_collections.tenancy.vcluster.plugins.module_utils.host_reads import (
-    METADATA_ONLY,
-    DynamicApiError,
-    ForbiddenError,
-    get_or_empty,
-    list_items,
-)
-from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import discovery
+from ansible_collections.tenancy.vcluster.plugins.module_utils.host_reads import DynamicApiError, discover_vclusters
 
 
 def argspec():
@@ -239,61 +232,6 @@ def argspec():
     return args
 
 
-def list_workloads(client, namespace, name):
-    selector = discovery.workload_selector(name)
-    workloads = []
-    for kind in discovery.WORKLOAD_KINDS:
-        workloads.extend(list_items(client, kind, "apps/v1", namespace, label_selector=selector))
-    return workloads
-
-
-def list_pods(client, namespace, name):
-    return list_items(client, "Pod", "v1", namespace, label_selector=discovery.pod_selector(name))
-
-
-def list_secret_metadata(client, namespaces):
-    """Metadata of the Secrets in ``namespaces`` (None: all namespaces)."""
-    header_params = {"Accept": METADATA_ONLY}
-    if namespaces is None:
-        return list_items(client, "Secret", "v1", None, header_params=header_params)
-    secrets = []
-    for namespace in sorted(namespaces):
-        secrets.extend(list_items(client, "Secret", "v1", namespace, header_params=header_params))
-    return secrets
-
-
-def get_namespaces(client, namespaces):
-    """Namespace objects of ``namespaces`` (None: all)."""
-    if namespaces is None:
-        return list_items(client, "Namespace", "v1")
-    found = (get_or_empty(client, "Namespace", "v1", namespace) for namespace in sorted(namespaces))
-    return [namespace for namespace in found if namespace]
-
-
-def read_optional(module, what, reader, *args):
-    """Run ``reader``; on Forbidden warn and return None (the records then lack what it would add)."""
-    try:
-        return reader(*args)
-    except ForbiddenError as exc:
-        module.warn(f"Not allowed to read {what} ({exc.reason}); the records lack what they would add.")
-        return None
-
-
-def discover(module, client):
-    namespace = module.params["namespace"]
-    name = module.params["name"]
-    workloads = list_workloads(client, namespace, name)
-    vcluster_namespaces = {discovery.namespace_of(w) for w in workloads if discovery.is_vcluster_workload(w)}
-    if not vcluster_namespaces:
-        return []
-    pods = list_pods(client, namespace, name)
-    # One cluster-wide call when listing everything; otherwise only the namespaces that hold vclusters.
-    scope = None if namespace is None and name is None else vcluster_namespaces
-    secrets = read_optional(module, "Secrets (for kubeconfig_secret)", list_secret_metadata, client, scope)
-    namespaces = read_optional(module, "Namespaces (for rancher_cluster_id)", get_namespaces, client, scope)
-    return discovery.build_records(workloads, pods, secrets, namespaces, name=name)
-
-
 def main():
     module = AnsibleK8SModule(
         module_class=AnsibleModule,
@@ -302,7 +240,8 @@ def main():
     )
     try:
         client = get_api_client(module)
-        vclusters = discover(module, client)
+        found = discover_vclusters(client, module.params["namespace"], module.params["name"], module.warn)
+        vclusters = found["records"]
     except CoreException as exc:
         module.fail_from_exception(exc)
     except DynamicApiError as exc:

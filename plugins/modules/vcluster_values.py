@@ -181,16 +181,62 @@ options:
     default: true
   dest:
     description:
-      - Write the values YAML to this file (mode C(0600)). Unchanged content leaves the file alone.
+      - Write the values YAML to this file (mode C(0600) from the moment it exists, replaced in one step).
+        Unchanged content leaves the file alone.
+      - This file is the only place that holds the real values (secrets in them are masked in every result,
+        message and diff), so pass this file to Helm (C(values_files) of M(kubernetes.core.helm)).
       - With O(previous_chart_version) the diff shows the deployed values (O(previous_values)) against the new ones.
     type: path
   diff_against:
     description:
-      - Values already deployed (for example C(status.values) of M(kubernetes.core.helm_info)). The result is
-        C(changed) when the rendered values differ from them, and with C(--diff) shows both, so C(--check --diff)
-        reports what an install or upgrade would change without the helm-diff plugin. Ignored with O(dest).
+      - Values already deployed (for example C(release.values) of M(tenancy.vcluster.host_preflight)). The result
+        is C(changed) when the rendered values differ from them, and with C(--diff) shows both (secrets masked), so
+        C(--check --diff) reports what an install or upgrade would change without the helm-diff plugin.
     type: dict
     version_added: 0.1.0
+  virtual_pod_security:
+    description:
+      - Pod Security Standard the vcluster enforces on its own namespaces (C(policies.podSecurityStandard), legacy
+        C(isolation.podSecurityStandard)). Defaults to O(profile).
+      - The Rancher import sets C(baseline) for a tenant whose agent needs it; the vcluster's own pods are still
+        checked against O(profile).
+    type: str
+    choices: [restricted, baseline]
+  allow:
+    description:
+      - Boundary findings (C(boundary-*)) this tenant passes on purpose, each with the reason. An allowed finding
+        stays in RV(findings) as a warning carrying the reason and is listed in RV(allowed); an entry that matches
+        nothing is a warning.
+      - Keep this list in the operator's inventory; the AWX surveys never set it.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      id:
+        description: The boundary finding id.
+        type: str
+        required: true
+        choices:
+          - boundary-rbac
+          - boundary-host-objects
+          - boundary-isolation-off
+          - boundary-namespace
+          - boundary-image
+          - boundary-host-path
+          - boundary-flags
+          - boundary-cidr-open
+      reason:
+        description: Why this tenant needs it (at least 10 characters); shown with the finding.
+        type: str
+        required: true
+  secret_paths:
+    description:
+      - Values paths (dotted, C(*) for any key, C([]) for every list item) whose values are secrets, in addition
+        to the known ones (datastore C(dataSource), k3s tokens, registry and snapshot passwords, C(env) entries
+        named like a credential, passwords in URLs). They are masked in results, messages and diffs.
+    type: list
+    elements: str
+    default: []
   previous_values:
     description:
       - Upgrade of a deployed release. The values it was deployed with (C(helm get values), for example
@@ -202,6 +248,18 @@ options:
       - Changes vcluster cannot make in place (distro, backing store, root vs non-root control plane, downgrade
         across 0.20) are C(upgrade-refused) findings.
     type: dict
+  previous_values_file:
+    description:
+      - The same as O(previous_values), read from a YAML file (for example the 0600 file
+        M(tenancy.vcluster.host_preflight) writes with its C(deployed_values_dest)), so the deployed values, which
+        may hold secrets, never pass through a registered result.
+    type: path
+  previous_chart:
+    description:
+      - The deployed release's chart as Helm records it, C(<chart>-<version>) (for example C(vcluster-k8s-0.19.10),
+        the C(chart) of M(tenancy.vcluster.host_preflight)'s C(release)); the previous chart version and distro are
+        read from it. Use it or O(previous_chart_version) with O(previous_values) or O(previous_values_file).
+    type: str
   previous_chart_version:
     description: Chart version of the deployed release (with O(previous_values)).
     type: str
@@ -226,10 +284,14 @@ requirements:
   - jsonschema (only for O(schema))
 notes:
   - Finding ids are C(name-invalid), C(name-too-long), C(name-translation-hashed) (warning),
-    C(namespace-invalid), C(version-unsupported), C(distro-unsupported), C(values-dialect), C(schema),
-    C(pss-privileged), C(pss-privilege-escalation), C(pss-capabilities), C(pss-run-as-non-root),
-    C(pss-run-as-user), C(pss-seccomp), C(pss-host-namespaces), C(pss-host-path), C(pss-not-hardenable),
-    C(map-services-format), C(map-services-conflict), C(cidr-invalid), C(quantity-invalid), C(quota-inconsistent).
+    C(namespace-invalid), C(namespace-reserved), C(version-unsupported), C(distro-unsupported), C(values-dialect),
+    C(schema), C(option-invalid), C(option-conflict), C(value-invalid), the Pod Security ids C(pss-*),
+    C(pss-not-hardenable), C(map-services-format), C(map-services-conflict), C(cidr-invalid), C(quantity-invalid),
+    C(quota-inconsistent), the boundary ids C(boundary-rbac), C(boundary-host-objects), C(boundary-isolation-off),
+    C(boundary-namespace), C(boundary-image), C(boundary-host-path), C(boundary-flags), C(boundary-cidr-open), and
+    for upgrades C(migration-refused) and C(upgrade-refused).
+  - Every dict option has a closed shape; an unknown key, a wrong type or a boolean Ansible would not read as one
+    is an C(option-invalid) finding naming the field.
   - Legacy k8s/eks charts 0.19 cannot meet Pod Security through values (init containers without
     securityContext) and are reported as C(pss-not-hardenable).
 seealso:
@@ -255,7 +317,7 @@ EXAMPLES = r"""
     image_registry: registry.example.com/mirror
     map_services:
       from_host:
-        - from: shared/postgres
+        - from: tenant-b/postgres
           to: default/postgres
 
 - name: Expose through a LoadBalancer, allow egress to Rancher, validate against the chart schema
@@ -296,15 +358,26 @@ EXAMPLES = r"""
 
 RETURN = r"""
 values:
-  description: Rendered chart values (hardened values with O(values) merged last).
+  description: Rendered chart values (hardened values with O(values) merged last), secrets masked as C(********).
   returned: always
   type: dict
   sample: {"policies": {"podSecurityStandard": "restricted"}, "telemetry": {"enabled": false}}
 values_yaml:
-  description: O(values) as YAML, exactly what is written to O(dest).
+  description: RV(values) as YAML (secrets masked; O(dest) holds the real values).
   returned: always
   type: str
   sample: "policies:\n  podSecurityStandard: restricted\n"
+values_digest:
+  description:
+    - sha256 of the real values as Helm stores them; equal to C(release.values_digest) of
+      M(tenancy.vcluster.host_preflight) when the deployed release has exactly these values.
+  returned: always
+  type: str
+allowed:
+  description: The boundary findings passed by O(allow), with the reason and the paths they were found at.
+  returned: always
+  type: list
+  elements: dict
 dialect:
   description: Value dialect of the chart version; null when the version is unusable.
   returned: always
@@ -366,36 +439,12 @@ dest:
   sample: /tmp/tenant-a-values.yaml
 """
 
-import json
-import os
-
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible.module_utils.common.text.converters import to_native, to_text
 
-from ansible_collections.tenancy.vcluster.plugins.module_utils.private_file import PrivateFileError, sync_private_file
+from ansible_collections.tenancy.vcluster.plugins.module_utils.values_io import run_task
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import schema as schema_utils
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import values_task
-from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.values_task import to_yaml
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.yaml_support import HAS_YAML, YAML_IMPORT_ERROR
-
-
-def read_schema(module, path):
-    try:
-        with open(path, "rb") as handle:
-            return json.loads(to_text(handle.read()))
-    except (OSError, ValueError) as exc:
-        module.fail_json(msg=f"cannot read chart schema {path}: {to_native(exc)}")
-
-
-def sync_dest(module, path, content):
-    """(changed, diff) for writing ``content`` to ``path`` at mode 0600; check mode writes nothing."""
-    if os.path.isdir(path):
-        module.fail_json(msg=f"dest {path} is a directory; give a file path such as {path}/values.yaml")
-    try:
-        changed, before = sync_private_file(path, content, module.check_mode, move=module.atomic_move)
-    except (PrivateFileError, OSError) as exc:
-        module.fail_json(msg=f"cannot write dest {path}: {to_native(exc)}")
-    return changed, {"before": before or "", "after": content, "before_header": path, "after_header": path}
 
 
 def main():
@@ -403,29 +452,18 @@ def main():
         argument_spec=values_task.argument_spec(),
         supports_check_mode=True,
         required_by=values_task.REQUIRED_BY,
+        mutually_exclusive=values_task.MUTUALLY_EXCLUSIVE,
     )
     if not HAS_YAML:
         module.fail_json(msg=missing_required_lib("PyYAML"), exception=YAML_IMPORT_ERROR)
-    p = module.params
-    schema = read_schema(module, p["schema"]) if p["schema"] else None
     try:
-        outcome = values_task.evaluate(p, schema=schema, with_diff=module._diff)
+        result = run_task(module.params, check_mode=module.check_mode, with_diff=module._diff)
     except ImportError:
         module.fail_json(msg=missing_required_lib("jsonschema"), exception=schema_utils.JSONSCHEMA_IMPORT_ERROR)
-    result = outcome.result
-    for warning in outcome.warnings:
+    for warning in result.pop("warnings", []):
         module.warn(warning)
-    if outcome.failure:
-        module.fail_json(msg=outcome.failure, **result)
-
-    if p["dest"]:
-        changed, diff = sync_dest(module, p["dest"], result["values_yaml"])
-        result.update(changed=changed, dest=p["dest"])
-        if "migration" in result:
-            # An upgrade shows what changes against the deployed release, not against the last file.
-            diff.update(before=to_yaml(p["previous_values"] or {}), before_header="deployed release values")
-        if module._diff:
-            result["diff"] = diff
+    if result.pop("failed", False):
+        module.fail_json(**result)
     module.exit_json(**result)
 
 

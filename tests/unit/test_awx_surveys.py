@@ -1,9 +1,8 @@
 """The AWX surveys (extensions/awx/template_surveys) against the collection's variables.
 
-Every survey question must reach a tenant contract variable through extensions/awx/vars/survey_tenant.yml, and
-that variable must feed a role option (meta/argument_specs.yml, through the role's defaults) or be a contract
-variable of a known type, with a compatible type: survey answers are strings, so anything that is not a string
-must be converted explicitly in the map.
+Every survey question must reach a tenant contract variable (plugins/module_utils/vcluster/tenant.py) through
+extensions/awx/vars/survey_tenant.yml, with a compatible type and allowed values: survey answers are strings, so
+anything that is not a string must be converted explicitly in the map.
 """
 
 from __future__ import annotations
@@ -14,12 +13,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.tenant import CONTRACT
+
 REPO = Path(__file__).resolve().parents[2]
 AWX = REPO / "extensions" / "awx"
 SURVEYS = sorted((AWX / "template_surveys").glob("*.yml"))
 AWX_QUESTION_TYPES = {"text", "textarea", "password", "integer", "float", "multiplechoice", "multiselect"}
-# Contract variables (DESIGN §4) that no role default reads in this tree, with their documented types.
-CONTRACT_TYPES = {"vcluster_rancher_import": "bool", "vcluster_state": "str", "vcluster_parent": "str"}
 
 
 def load(path: Path):
@@ -28,28 +27,6 @@ def load(path: Path):
 
 SURVEY_MAP = load(AWX / "vars" / "survey_tenant.yml")["tenancy_awx_survey_map"]
 BOOLEAN_ANSWERS = load(AWX / "vars" / "survey_tenant.yml")["tenancy_awx_survey_booleans"]
-
-
-def role_options() -> dict[str, list[tuple[str, dict]]]:
-    """contract variable -> [(role option, its argument spec)] for every role default that reads it."""
-    found: dict[str, list[tuple[str, dict]]] = {}
-    for role in sorted((REPO / "roles").iterdir()):
-        defaults_file, specs_file = role / "defaults" / "main.yml", role / "meta" / "argument_specs.yml"
-        if not defaults_file.exists() or not specs_file.exists():
-            continue
-        defaults = load(defaults_file) or {}
-        options = {}
-        for entry in (load(specs_file).get("argument_specs") or {}).values():
-            options.update(entry.get("options") or {})
-        for option, default in defaults.items():
-            if option not in options or not isinstance(default, str):
-                continue
-            for var in set(re.findall(r"\b(vcluster_[a-z_]+)\b", default)):
-                found.setdefault(var, []).append((option, options[option]))
-    return found
-
-
-ROLE_OPTIONS = role_options()
 
 
 def produced_type(expression: str) -> str:
@@ -81,21 +58,18 @@ def test_every_survey_question_reaches_a_typed_variable(survey, question):
     expression = SURVEY_MAP[contract]
     produced = produced_type(expression)
 
-    options = ROLE_OPTIONS.get(contract, [])
-    expected = {spec.get("type", "str") for _name, spec in options} or {CONTRACT_TYPES.get(contract)}
-    expected = {"str" if t == "path" else t for t in expected}
-    assert None not in expected, f"{contract} is neither read by a role default nor a known contract variable"
-    assert expected == {produced}, f"{variable} -> {contract} yields {produced}, the roles expect {expected}"
+    assert contract in CONTRACT, f"{contract} is not a tenant contract variable (module_utils/vcluster/tenant.py)"
+    kind, _default, choices = CONTRACT[contract]
+    expected = "str" if kind == "path" else kind
+    assert expected == produced, f"{variable} -> {contract} yields {produced}, the contract expects {expected}"
 
     if produced == "bool":
         assert variable in BOOLEAN_ANSWERS, f"{variable} must be checked as true/false before | bool"
         assert question["type"] == "multiplechoice" and set(question["choices"]) <= {"true", "false"}
     if question["type"] == "multiplechoice":
         assert str(question.get("default", question["choices"][0])) in question["choices"]
-        if produced == "str":
-            for option, spec in options:
-                if "choices" in spec:
-                    assert set(question["choices"]) <= set(spec["choices"]), f"{variable} vs {option}"
+        if produced == "str" and choices is not None:
+            assert set(question["choices"]) <= set(choices), f"{variable} vs {contract}"
         if contract == "vcluster_expose":
             module = (REPO / "plugins" / "modules" / "vcluster_values.py").read_text()
             for choice in question["choices"]:

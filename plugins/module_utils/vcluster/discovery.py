@@ -15,7 +15,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import dialects
 
 APP_LABEL = "app"
 VCLUSTER_APP = "vcluster"
@@ -72,14 +72,10 @@ ANNOTATION_PREFIXES_OF_INTEREST = (
 )
 
 # Legacy (< 0.20) chart names that name their distro; the unified chart and the legacy k3s chart are both "vcluster".
-LEGACY_CHART_DISTROS = {"vcluster-k8s": "k8s", "vcluster-k0s": "k0s", "vcluster-eks": "eks"}
-FIRST_UNIFIED_CHART = (0, 20)
 # Image path segments that identify a distro, checked in this order (EKS images are also called kube-apiserver).
 DISTRO_IMAGE_SEGMENTS = (("eks", ("eks-distro",)), ("k3s", ("k3s",)), ("k0s", ("k0s",)))
 K8S_CONTAINER_NAMES = frozenset(("kubernetes", "kube-apiserver"))
 K8S_IMAGE_NAMES = frozenset(("kubernetes", "kube-apiserver", "kube-controller-manager"))
-
-_CHART_LABEL_RE = re.compile(r"^(?P<name>.+?)-(?P<version>v?\d+\.\d+\.\d+\S*)$")
 
 
 # ---------------------------------------------------------------------------------------------- object access
@@ -172,25 +168,6 @@ def image_path_segments(image):
     return image_repository(image).split("/")
 
 
-def split_chart_label(chart):
-    """Split a chart label into name and version.
-
-    ``vcluster-0.36.1`` -> (``vcluster``, ``0.36.1``); ``vcluster-k8s-0.19.10`` -> (``vcluster-k8s``, ``0.19.10``).
-    """
-    match = _CHART_LABEL_RE.match(chart or "")
-    if not match:
-        return (chart or None), None
-    return match.group("name"), match.group("version")
-
-
-def version_tuple(version):
-    """Leading numeric ``major.minor[.patch]`` of a version string as a tuple, or None."""
-    match = re.match(r"^v?(\d+)\.(\d+)(?:\.(\d+))?", version or "")
-    if not match:
-        return None
-    return tuple(int(part) for part in match.groups() if part is not None)
-
-
 def find_container(workload, name):
     for container in containers_of(workload):
         if container.get("name") == name:
@@ -220,15 +197,11 @@ def _looks_like_k8s(container_names, images):
 
 
 def _distro_from_chart(chart_name, chart_version):
-    if chart_name in LEGACY_CHART_DISTROS:
-        return LEGACY_CHART_DISTROS[chart_name]
-    if chart_name == VCLUSTER_APP:
-        version = version_tuple(chart_version)
-        if version is None:
-            return None
-        # "vcluster" is the legacy k3s chart before 0.20 and the unified chart (default k8s) after.
-        return "k3s" if version[:2] < FIRST_UNIFIED_CHART else "k8s"
-    return None
+    version = dialects.parse_version(chart_version) if chart_version else None
+    distro = dialects.chart_distro(chart_name, version)
+    if distro is None and chart_name == dialects.CHART and version is not None:
+        return dialects.default_distro(version)
+    return distro
 
 
 def detect_distro(workload, chart_name=None, chart_version=None):
@@ -424,7 +397,7 @@ def build_record(workload, pods=(), secrets_index=None, namespace_obj=None):
     namespace = namespace_of(workload)
     secrets_index = secrets_index or {}
     chart = labels_of(workload).get(CHART_LABEL)
-    chart_name, chart_version = split_chart_label(chart)
+    chart_name, chart_version = dialects.split_chart_label(chart)
     config_secret = secrets_index.get((namespace, config_secret_name(name)))
     status, reason = vcluster_status(workload, list(pods), config_secret)
     kubeconfig_secret = kubeconfig_secret_name(name)

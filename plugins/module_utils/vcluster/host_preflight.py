@@ -19,6 +19,8 @@ import re
 
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.discovery import RELEASE_LABEL
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.naming import check_namespace
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.secrets import mask_values
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.values_tree import values_digest
 
 PENDING_RELEASE_STATUSES = ("pending-install", "pending-upgrade", "pending-rollback")
 GZIP_MAGIC = b"\x1f\x8b"
@@ -116,14 +118,52 @@ def decode_release(secret_data_release):
     return json.loads(raw)
 
 
-def release_summary(release):
+def release_summary(release, secret_paths=()):
     """What decides whether an install/upgrade would change the release, as kubernetes.core.helm compares it:
-    status, ``<chart>-<version>``, app version and the user-supplied values (never the rendered manifest)."""
+    status, ``<chart>-<version>``, app version and the user-supplied values (never the rendered manifest).
+
+    The values come masked (secrets as ``********``) with the digest of the real ones, which equals
+    vcluster_values' ``values_digest`` when nothing would change.
+    """
     metadata = (release.get("chart") or {}).get("metadata") or {}
+    values = release.get("config") or {}
+    masked, _secrets = mask_values(values, secret_paths)
     return {
         "revision": release.get("version"),
         "status": (release.get("info") or {}).get("status", ""),
         "chart": f"{metadata.get('name', '')}-{metadata.get('version', '')}",
         "app_version": metadata.get("appVersion", ""),
-        "values": release.get("config") or {},
+        "values": masked,
+        "values_digest": values_digest(values),
     }
+
+
+def object_refs(read):
+    """The ``read`` option (name -> {api_version, kind, name}) checked: a ValueError names a malformed entry."""
+    refs = {}
+    for key, ref in (read or {}).items():
+        fields = ("api_version", "kind", "name")
+        if not isinstance(ref, dict) or not all(isinstance(ref.get(field), str) for field in fields):
+            raise ValueError(f"read.{key} must be a dict with api_version, kind and name (strings); got {ref!r}")
+        refs[key] = ref
+    return refs
+
+
+def mapped_host_services(map_services):
+    """``(namespace, name)`` of every well-formed host service of ``map_services.from_host``."""
+    refs = []
+    for entry in (map_services or {}).get("from_host") or []:
+        source = entry.get("from") if isinstance(entry, dict) else None
+        if isinstance(source, str) and source.count("/") == 1 and not check_namespace(source.split("/")[0]):
+            refs.append(tuple(source.split("/")))
+    return refs
+
+
+def right_check(right):
+    """An access check (for access_review) of one required right ``(group, resource, verb, cluster_scoped)``."""
+    group, resource, verb, cluster_scoped = right
+    resource, _sep, subresource = resource.partition("/")
+    check = {"verb": verb, "group": group, "resource": resource, "cluster_scoped": cluster_scoped}
+    if subresource:
+        check["subresource"] = subresource
+    return check

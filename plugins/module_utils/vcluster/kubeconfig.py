@@ -110,7 +110,8 @@ def file_task_argument_spec():
     """Options of tenancy.vcluster.kubeconfig_file (shared with its action plugin)."""
     return dict(
         dest=dict(type="path", required=True),
-        kubeconfig=dict(type="dict", required=True, no_log=True),
+        kubeconfig=dict(type="dict", no_log=True),
+        merge_files=dict(type="list", elements="path"),
         vcluster_name=dict(type="str"),
         vcluster_namespace=dict(type="str"),
         server=dict(type="str", default="auto"),
@@ -118,14 +119,24 @@ def file_task_argument_spec():
     )
 
 
-FILE_TASK_REQUIRED_TOGETHER = [["vcluster_name", "vcluster_namespace"]]
+FILE_TASK_CONSTRAINTS = {
+    "required_together": [["vcluster_name", "vcluster_namespace"]],
+    "required_one_of": [["kubeconfig", "merge_files"]],
+    "mutually_exclusive": [["kubeconfig", "merge_files"], ["merge_files", "vcluster_name"]],
+}
 
 
-def file_task_kubeconfig(params):
-    """The kubeconfig a kubeconfig_file task writes: rewritten for the vcluster when its name is given.
+def file_task_kubeconfig(params, current=None, merged=()):
+    """The kubeconfig a kubeconfig_file task writes: rewritten for the vcluster when its name is given; with
+    ``merge_files``, the ``current`` kubeconfig of dest with the ``merged`` kubeconfigs of those files merged in.
 
     Raises ValueError (from rewrite_kubeconfig) when the published kubeconfig is incomplete.
     """
+    if params.get("merge_files"):
+        result = current or {}
+        for addition in merged:
+            result = merge_kubeconfigs(result, addition)
+        return result
     if not params.get("vcluster_name"):
         return params["kubeconfig"]
     return rewrite_kubeconfig(

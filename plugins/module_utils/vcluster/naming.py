@@ -112,10 +112,45 @@ def check_namespace(namespace, path="namespace"):
     return [error("namespace-invalid", path, message)]
 
 
+# Namespaces of the cluster itself and of Rancher: a tenant never gets one (the namespace role would relabel it).
+RESERVED_NAMESPACES = frozenset(
+    (
+        "default",
+        "ingress-nginx",
+        "longhorn-system",
+        "istio-system",
+        "tigera-operator",
+        "calico-system",
+        "cert-manager",
+        "cis-operator-system",
+        "compliance-operator-system",
+        "rancher-alerting-drivers",
+        "security-scan",
+        "local",
+    )
+)
+RESERVED_NAMESPACE_PREFIXES = ("kube-", "cattle-", "fleet-")
+
+
+def check_namespace_reserved(namespace, path="namespace"):
+    """``namespace-reserved`` for a namespace of the cluster itself or of Rancher."""
+    if not isinstance(namespace, str):
+        return []
+    if namespace in RESERVED_NAMESPACES or namespace.startswith(RESERVED_NAMESPACE_PREFIXES):
+        message = (
+            f"namespace {namespace!r} belongs to the cluster or to Rancher: provisioning would relabel it (Pod "
+            "Security, project) and put a tenant among system workloads. Give the tenant a namespace of its own, "
+            "e.g. tenant-<name>"
+        )
+        return [error("namespace-reserved", path, message)]
+    return []
+
+
 def check_names(name, namespace, etcd_deployed=False):
     """All name findings of one vcluster: release name, translation warning, namespace."""
+    namespace_problems = check_namespace(namespace)
     return (
         check_release_name(name, etcd_deployed=etcd_deployed)
         + check_name_translation(name)
-        + check_namespace(namespace)
+        + (namespace_problems or check_namespace_reserved(namespace))
     )

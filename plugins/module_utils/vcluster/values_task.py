@@ -10,15 +10,34 @@ the chart's schema file and handles ``dest``.
 
 from __future__ import absolute_import, division, print_function
 
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import dialects
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import schema as schema_utils
-from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.findings import has_errors, summary, warnings_of
-from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.migrate import render_upgrade
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.allowed import apply_allow, normalize_allow
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.findings import (
+    BOUNDARY_FINDING_IDS,
+    has_errors,
+    summary,
+    warnings_of,
+)
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.options import (
+    DEFAULT_ID,
+    DISTROS,
+    EXPOSE_TYPES,
+    PROFILES,
+    VIRTUAL_POD_SECURITY_LEVELS,
+)
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.render import render_values
-from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.yaml_support import yaml
-
-DISTROS = ["k8s", "k3s", "k0s", "eks"]
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.secrets import mask_data, secret_strings
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.upgrade import render_upgrade
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.values_tree import values_digest
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.yaml_support import to_yaml
 
 REQUIRED_BY = {"previous_values": "previous_chart_version"}
+MUTUALLY_EXCLUSIVE = [
+    ["previous_values", "previous_values_file"],
+    ["previous_chart", "previous_chart_version"],
+    ["previous_chart", "previous_distro"],
+]
 
 RENDER_OPTIONS = (
     "name",
@@ -37,6 +56,7 @@ RENDER_OPTIONS = (
     "expose",
     "values",
     "telemetry",
+    "virtual_pod_security",
 )
 
 
@@ -45,11 +65,12 @@ def argument_spec():
         name=dict(type="str", required=True),
         namespace=dict(type="str", required=True),
         chart_version=dict(type="str", required=True),
-        distro=dict(type="str", choices=DISTROS),
-        profile=dict(type="str", choices=["restricted", "baseline"], default="restricted"),
-        run_as_user=dict(type="int", default=12345),
-        run_as_group=dict(type="int", default=12345),
-        fs_group=dict(type="int", default=12345),
+        distro=dict(type="str", choices=list(DISTROS)),
+        profile=dict(type="str", choices=list(PROFILES), default="restricted"),
+        virtual_pod_security=dict(type="str", choices=list(VIRTUAL_POD_SECURITY_LEVELS)),
+        run_as_user=dict(type="int", default=DEFAULT_ID),
+        run_as_group=dict(type="int", default=DEFAULT_ID),
+        fs_group=dict(type="int", default=DEFAULT_ID),
         read_only_root_filesystem=dict(type="bool", default=True),
         image_registry=dict(type="str"),
         distro_image=dict(type="str"),
@@ -73,48 +94,56 @@ def argument_spec():
         expose=dict(
             type="dict",
             options=dict(
-                type=dict(type="str", choices=["ClusterIP", "LoadBalancer", "NodePort"], default="ClusterIP"),
+                type=dict(type="str", choices=list(EXPOSE_TYPES), default="ClusterIP"),
                 extra_sans=dict(type="list", elements="str"),
                 load_balancer_source_ranges=dict(type="list", elements="str"),
             ),
         ),
         values=dict(type="dict", default={}),
+        allow=dict(
+            type="list",
+            elements="dict",
+            default=[],
+            options=dict(
+                id=dict(type="str", required=True, choices=list(BOUNDARY_FINDING_IDS)),
+                reason=dict(type="str", required=True),
+            ),
+        ),
+        secret_paths=dict(type="list", elements="str", default=[], no_log=False),
         schema=dict(type="path"),
         telemetry=dict(type="bool", default=False),
         strict=dict(type="bool", default=True),
         dest=dict(type="path"),
         diff_against=dict(type="dict"),
         previous_values=dict(type="dict"),
+        previous_values_file=dict(type="path"),
+        previous_chart=dict(type="str"),
         previous_chart_version=dict(type="str"),
-        previous_distro=dict(type="str", choices=DISTROS),
+        previous_distro=dict(type="str", choices=list(DISTROS)),
     )
 
 
-class _NoAliasDumper(yaml.SafeDumper if yaml else object):
-    """Plain YAML without anchors/aliases (Helm users read and diff this file)."""
-
-    def ignore_aliases(self, data):
-        return True
-
-
-def to_yaml(values):
-    return yaml.dump(values, Dumper=_NoAliasDumper, default_flow_style=False, sort_keys=True)
-
-
 class ValuesTaskResult:
-    """The task's result dict, the warnings to show and, when it must fail, the failure message."""
+    """The task's result dict (secrets masked), the warnings to show, the failure message when it must fail, and
+    the real values as YAML for ``dest`` (never part of the result)."""
 
-    def __init__(self, result, warnings, failure=None):
+    def __init__(self, result, warnings, failure=None, values_yaml=""):
         self.result = result
         self.warnings = warnings
         self.failure = failure
+        self.values_yaml = values_yaml
 
 
 def evaluate(params, schema=None, with_diff=False):
     """Render and check the values of validated ``params``; ``schema`` is the chart's parsed values.schema.json.
 
-    Raises ImportError when ``schema`` is given and jsonschema is missing. ``dest`` is left to the caller.
+    ``params["previous_values"]`` holds the deployed values for an upgrade (the caller reads
+    ``previous_values_file`` into it). Raises ImportError when ``schema`` is given and jsonschema is missing.
+    ``dest`` is left to the caller.
     """
+    params, problem = _previous_release(params)
+    if problem:
+        return ValuesTaskResult({"changed": False, "findings": []}, [], problem)
     render_kwargs = {option: params.get(option) for option in RENDER_OPTIONS}
     migration = None
     if params.get("previous_chart_version"):
@@ -130,27 +159,65 @@ def evaluate(params, schema=None, with_diff=False):
         if not schema_utils.HAS_JSONSCHEMA:
             raise ImportError("jsonschema")
         findings += schema_utils.validate_values(values, schema, params["chart_version"])
+    entries, problems = normalize_allow(params.get("allow"))
+    findings, allowed = apply_allow(findings + problems, entries)
 
-    values_yaml = to_yaml(values)
+    secrets = secret_strings(
+        values,
+        params.get("previous_values") or {},
+        params.get("values") or {},
+        extra_paths=params.get("secret_paths") or (),
+    )
+    masked = mask_data(values, secrets)
+    findings = mask_data(findings, secrets)
     result = dict(
         changed=False,
-        values=values,
-        values_yaml=values_yaml,
+        values=masked,
+        values_yaml=to_yaml(masked),
+        values_digest=values_digest(values),
         dialect=meta["dialect"],
         chart=meta["chart"],
         distro=meta["distro"],
         findings=findings,
+        allowed=allowed,
     )
     if migration is not None:
-        result["migration"] = migration
+        result["migration"] = mask_data(migration, secrets)
     warnings = [f"[{finding['id']}] {finding['path']}: {finding['message']}" for finding in warnings_of(findings)]
     if params.get("strict", True) and has_errors(findings):
         return ValuesTaskResult(
             result, warnings, f"vcluster values for {params['name']} are not acceptable: {summary(findings)}"
         )
-    if not params.get("dest") and params.get("diff_against") is not None:
-        result.update(drift_from(params["diff_against"], values, values_yaml, with_diff))
-    return ValuesTaskResult(result, warnings)
+    if params.get("diff_against") is not None:
+        result.update(drift_from(mask_data(params["diff_against"], secrets), masked, result["values_yaml"], with_diff))
+    return ValuesTaskResult(result, warnings, values_yaml=to_yaml(values))
+
+
+def _previous_release(params):
+    """``params`` with the previous chart version and distro taken from ``previous_chart`` (a Helm ``chart`` label
+    such as ``vcluster-k8s-0.19.10``), and the failure message when the upgrade options do not fit together."""
+    if params.get("previous_chart"):
+        label = dialects.parse_chart_label(params["previous_chart"])
+        if label["version"] is None:
+            return params, (
+                f"previous_chart {params['previous_chart']!r} is not a Helm chart label <chart>-<version> such as "
+                "vcluster-0.36.1 or vcluster-k8s-0.19.10 (the chart field of the deployed release)"
+            )
+        params = dict(params, previous_chart_version=label["version"], previous_distro=label["distro"])
+    if params.get("previous_values_file") and not params.get("previous_chart_version"):
+        return params, "previous_values_file needs previous_chart or previous_chart_version (the deployed chart)"
+    return params, None
+
+
+def masked(data, params):
+    """``data`` (values) with the secrets of it and of the task's values masked."""
+    secrets = secret_strings(
+        data,
+        params.get("previous_values") or {},
+        params.get("values") or {},
+        extra_paths=params.get("secret_paths") or (),
+    )
+    return mask_data(data, secrets)
 
 
 def drift_from(deployed, values, values_yaml, with_diff):

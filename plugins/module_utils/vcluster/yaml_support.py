@@ -18,3 +18,14 @@ else:
     YAML_IMPORT_ERROR = None
 
 HAS_YAML = yaml is not None
+
+
+class _NoAliasDumper(yaml.SafeDumper if yaml else object):
+    """Plain YAML without anchors/aliases (Helm users read and diff this file)."""
+
+    def ignore_aliases(self, data):
+        return True
+
+
+def to_yaml(values):
+    return yaml.dump(values, Dumper=_NoAliasDumper, default_flow_style=False, sort_keys=True)

@@ -133,14 +133,23 @@ def test_tagged_task_args_are_plain_for_yaml():
     assert "extra:\n  k: v\n" in result["values_yaml"]
 
 
-@pytest.mark.parametrize(
-    "args",
-    [dict(BASE, dest="/tmp/values.yaml")],
-)
-def test_vcluster_values_dest_runs_the_module(args):
-    with mock.patch.object(values_action.ActionModule, "_execute_module", return_value={"ran": "module"}) as execute:
-        assert action(values_action, dict(args)).run(task_vars={}) == {"ran": "module"}
-    assert execute.call_args.kwargs["module_name"] == "tenancy.vcluster.vcluster_values"
+def test_vcluster_values_dest_is_written_in_process_at_0600(tmp_path):
+    dest = tmp_path / "values" / "tenant-a.yaml"
+    with mock.patch.object(values_action.ActionModule, "_execute_module") as execute:
+        result = action(values_action, dict(BASE, dest=str(dest))).run(task_vars={})
+    execute.assert_not_called()
+    assert result["changed"] is True and result["dest"] == str(dest)
+    assert oct(os.stat(dest).st_mode & 0o777) == "0o600"
+    assert yaml.safe_load(dest.read_text()) == result["values"]
+
+
+def test_vcluster_values_dest_holds_the_secret_the_result_masks(tmp_path):
+    dest = tmp_path / "values.yaml"
+    secret = "mysql://vc:s3cr3t-pa55@tcp(db:3306)/vc"
+    values = {"controlPlane": {"backingStore": {"database": {"external": {"enabled": True, "dataSource": secret}}}}}
+    result = action(values_action, dict(BASE, dest=str(dest), values=values)).run(task_vars={})
+    assert secret in dest.read_text()
+    assert "s3cr3t-pa55" not in json.dumps(result)
 
 
 @pytest.mark.parametrize("plugin, args", [(values_action, BASE), (pod_security_action, {"manifests": []})])

@@ -6,11 +6,12 @@ import json
 
 import pytest
 
-from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.render import get_path, render_values
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.render import render_values
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.values_tree import get_path
 from ansible_collections.tenancy.vcluster.plugins.modules import vcluster_values
 from ansible_collections.tenancy.vcluster.tests.unit.plugins.modules.utils import patch_module_args
 
-MAP_SERVICES = {"from_host": [{"from": "shared/db", "to": "default/db"}]}
+MAP_SERVICES = {"from_host": [{"from": "tenant-a/db", "to": "default/db"}]}
 
 
 def run(capsys, **args):
@@ -45,7 +46,7 @@ def test_legacy_k3s_release_upgrades_to_032_with_settings_carried_over(capsys):
     assert "isolation" not in values and "securityContext" not in values
     assert get_path(values, "controlPlane.distro.k3s.enabled") is True
     assert get_path(values, "policies.resourceQuota.enabled") is True
-    assert get_path(values, "networking.replicateServices.fromHost") == [{"from": "shared/db", "to": "default/db"}]
+    assert get_path(values, "networking.replicateServices.fromHost") == [{"from": "tenant-a/db", "to": "default/db"}]
     assert get_path(values, "controlPlane.statefulSet.security.containerSecurityContext.runAsUser") == 12345
 
 

@@ -8,7 +8,7 @@ import os
 import pytest
 import yaml
 
-from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import dialects
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import chart_defaults, dialect_keys, dialects
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", ".."))
 VCLUSTER_DATA = os.path.join(
@@ -158,14 +158,14 @@ def test_check_distro(version, distro, ok, hint):
 @pytest.mark.parametrize("distro", ["k3s", "k8s"])
 def test_legacy_top_level_keys_match_values_files(version, distro):
     data = load_yaml(version, f"values-{distro}.yaml")
-    expected = set(data) | set(dialects.LEGACY_UNDOCUMENTED_KEYS[distro])
-    assert dialects.legacy_top_level_keys(dialects.parse_version(version), distro) == expected
+    expected = set(data) | set(dialect_keys.LEGACY_UNDOCUMENTED_KEYS[distro])
+    assert dialect_keys.legacy_top_level_keys(dialects.parse_version(version), distro) == expected
 
 
 @pytest.mark.parametrize("version", MODERN_VERSIONS)
 def test_modern_top_level_keys_match_schema(version):
     schema = load_json(version, "values.schema.json")
-    assert dialects.modern_top_level_keys(dialects.parse_version(version)) == set(schema["properties"])
+    assert dialect_keys.modern_top_level_keys(dialects.parse_version(version)) == set(schema["properties"])
     # every key of values.yaml is a schema property too
     assert set(load_yaml(version, "values.yaml")) <= set(schema["properties"])
 
@@ -174,7 +174,7 @@ def test_modern_top_level_keys_match_schema(version):
 @pytest.mark.parametrize("distro", ["k3s", "k8s"])
 def test_legacy_defaults_match_values_files(version, distro):
     data = load_yaml(version, f"values-{distro}.yaml")
-    embedded = dialects.chart_defaults(dialects.parse_version(version), distro)
+    embedded = chart_defaults.chart_defaults(dialects.parse_version(version), distro)
     for path, value in leaves(embedded):
         assert lookup(data, path) == value, ".".join(path)
 
@@ -182,7 +182,7 @@ def test_legacy_defaults_match_values_files(version, distro):
 @pytest.mark.parametrize("version", MODERN_VERSIONS)
 def test_modern_defaults_match_values_yaml(version):
     data = load_yaml(version, "values.yaml")
-    embedded = dialects.chart_defaults(dialects.parse_version(version), "k8s")
+    embedded = chart_defaults.chart_defaults(dialects.parse_version(version), "k8s")
     for path, value in leaves(embedded):
         assert lookup(data, path) == value, ".".join(path)
 
@@ -287,11 +287,25 @@ def test_legacy_key_paths_exist_in_values(version):
     ],
 )
 def test_values_dialect(version, distro, values, expected_paths):
-    findings = dialects.check_values_dialect(values, version, distro)
+    findings = dialect_keys.check_values_dialect(values, version, distro)
     assert [f["path"] for f in findings] == expected_paths
     assert all(f["id"] == "values-dialect" for f in findings)
 
 
 def test_values_dialect_message_says_where_it_moved():
-    (finding,) = dialects.check_values_dialect({"syncer": {}}, (0, 36, 1), "k8s")
+    (finding,) = dialect_keys.check_values_dialect({"syncer": {}}, (0, 36, 1), "k8s")
     assert "controlPlane.statefulSet" in finding["message"]
+
+
+@pytest.mark.parametrize(
+    "chart, expected",
+    [
+        ("vcluster-0.36.1", ("vcluster", "0.36.1")),
+        ("vcluster-k8s-0.19.10", ("vcluster-k8s", "0.19.10")),
+        ("vcluster-0.37.0-rc.1", ("vcluster", "0.37.0-rc.1")),
+        ("vcluster", ("vcluster", None)),
+        (None, (None, None)),
+    ],
+)
+def test_split_chart_label(chart, expected):
+    assert dialects.split_chart_label(chart) == expected

@@ -430,20 +430,6 @@ def test_image_parts(image, repository, tag):
     assert d.image_tag(image) == tag
 
 
-@pytest.mark.parametrize(
-    "chart, expected",
-    [
-        ("vcluster-0.36.1", ("vcluster", "0.36.1")),
-        ("vcluster-k8s-0.19.10", ("vcluster-k8s", "0.19.10")),
-        ("vcluster-0.37.0-rc.1", ("vcluster", "0.37.0-rc.1")),
-        ("vcluster", ("vcluster", None)),
-        (None, (None, None)),
-    ],
-)
-def test_split_chart_label(chart, expected):
-    assert d.split_chart_label(chart) == expected
-
-
 def test_version_falls_back_to_chart_label():
     sts = modern_sts()
     sts["spec"]["template"]["spec"]["containers"][0]["image"] = "mirror.local/vcluster-pro"

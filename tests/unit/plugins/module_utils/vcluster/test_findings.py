@@ -1,14 +1,21 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Findings: the id list of DESIGN section 5, constructors and summaries."""
+"""Findings: the registry of ids, constructors and summaries."""
+
+import os
+import re
 
 import pytest
+from conftest import SHARED
 
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.findings import (
+    BOUNDARY_FINDING_IDS,
     FINDING_IDS,
     PSS_FINDING_IDS,
+    REGISTRY,
     error,
     finding_ids,
+    fix_hint,
     has_errors,
     make_finding,
     summary,
@@ -16,39 +23,36 @@ from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.findings
     warnings_of,
 )
 
-DESIGN_IDS = [
-    "name-invalid",
-    "name-too-long",
-    "name-translation-hashed",
-    "namespace-invalid",
-    "version-unsupported",
-    "distro-unsupported",
-    "values-dialect",
-    "schema",
-    "pss-privileged",
-    "pss-privilege-escalation",
-    "pss-capabilities",
-    "pss-run-as-non-root",
-    "pss-run-as-user",
-    "pss-seccomp",
-    "pss-host-namespaces",
-    "pss-host-path",
-    "pss-not-hardenable",
-    "map-services-format",
-    "map-services-conflict",
-    "cidr-invalid",
-    "quantity-invalid",
-    "quota-inconsistent",
-    # upgrades (issue 6): reported by vcluster_values with previous_values; tested in test_migrate.py
-    "migration-refused",
-    "upgrade-refused",
-]
+DESIGN = os.path.join(SHARED, "DESIGN.md")
+# Finding ids of the design page: pss-*, boundary-*, and the ids of the vcluster_values/pod_security sections.
+DESIGN_ID_RE = re.compile(
+    r"`((?:pss|boundary)-[a-z-]+|(?:name|namespace|version|distro|values|map-services|cidr|quantity|quota|migration|"
+    r"upgrade)-[a-z-]+|schema)`"
+)
 
 
-def test_finding_ids_are_exactly_the_design_list():
-    assert list(FINDING_IDS) == DESIGN_IDS
+def design_ids():
+    with open(DESIGN) as handle:
+        return set(DESIGN_ID_RE.findall(handle.read()))
+
+
+@pytest.mark.skipif(not os.path.exists(DESIGN), reason="the shared design page is not beside the repository")
+def test_every_id_of_the_design_page_is_registered():
+    assert design_ids() - set(FINDING_IDS) == set()
+
+
+def test_every_registered_id_has_a_severity_and_a_fix():
     assert len(set(FINDING_IDS)) == len(FINDING_IDS)
+    for finding_id, kind in REGISTRY.items():
+        assert kind.severity in ("error", "warning"), finding_id
+        assert kind.fix and fix_hint(finding_id) == kind.fix
     assert set(PSS_FINDING_IDS) <= set(FINDING_IDS)
+    assert set(BOUNDARY_FINDING_IDS) <= set(FINDING_IDS)
+
+
+def test_an_unregistered_id_is_a_bug():
+    with pytest.raises(ValueError):
+        make_finding("no-such-id", "p", "m")
 
 
 @pytest.mark.parametrize(

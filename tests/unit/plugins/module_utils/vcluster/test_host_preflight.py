@@ -9,6 +9,7 @@ import json
 import pytest
 
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import host_preflight
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.values_tree import values_digest
 
 
 def test_namespaced_review_asks_in_the_namespace():
@@ -105,6 +106,7 @@ def test_release_summary_from_the_secret(compress):
         "chart": "vcluster-0.36.1",
         "app_version": "0.36.1",
         "values": release["config"],
+        "values_digest": values_digest(release["config"]),
     }
 
 

@@ -7,13 +7,17 @@ import pytest
 import yaml
 from conftest import VCLUSTER_DATA
 
-from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import dialects, migrate
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import dialects
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.findings import FINDING_IDS
-from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.render import (
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.legacy_conversion import convert_legacy_values
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.modern_moves import move_modern_values
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.schema import strip_nulls
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.upgrade import plan_upgrade, render_upgrade
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.upgrade_checks import check_upgrade
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.values_tree import (
     coalesce_values,
     get_path,
 )
-from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.schema import strip_nulls
 
 LEGACY_VERSIONS = ("0.15.7", "0.16.4", "0.17.1", "0.18.1", "0.19.10")
 MODERN_VERSIONS = sorted(
@@ -33,7 +37,7 @@ def modern_file(version, name):
 
 
 def convert(values, distro="k3s", target="0.36.1"):
-    return migrate.convert_legacy_values(values, distro, dialects.parse_version(target))
+    return convert_legacy_values(values, distro, dialects.parse_version(target))
 
 
 def ids(findings):
@@ -61,7 +65,7 @@ def test_legacy_default_values_convert_harden_and_validate(legacy, distro, targe
     _converted, refused, _notes = convert(values, distro, target)
     assert refused == []
     target_distro = "k8s" if distro in ("k8s", "eks") else distro
-    rendered, findings, meta, migration = migrate.render_upgrade(
+    rendered, findings, meta, migration = render_upgrade(
         values, legacy, distro, name="t1", namespace="tenant-a", chart_version=target, distro=target_distro
     )
     assert meta["dialect"] == dialects.MODERN
@@ -448,10 +452,10 @@ def test_new_finding_ids_are_registered():
 # --------------------------------------------------------------------------------------------- unified -> unified
 def test_unified_network_policy_shape_moves_at_031():
     old = {"policies": {"networkPolicy": {"enabled": True, "outgoingConnections": {"ipBlock": {"cidr": "0.0.0.0/0"}}}}}
-    moved, refused, _notes = migrate.migrate_unified_values(old, (0, 30, 5), (0, 31, 3))
+    moved, refused, _notes = move_modern_values(old, (0, 30, 5), (0, 31, 3))
     assert refused == []
     assert moved["policies"]["networkPolicy"] == {"enabled": True, "workload": {"publicEgress": {"cidr": "0.0.0.0/0"}}}
-    same, _refused, _notes = migrate.migrate_unified_values(old, (0, 30, 0), (0, 30, 5))
+    same, _refused, _notes = move_modern_values(old, (0, 30, 0), (0, 30, 5))
     assert same == old
 
 
@@ -461,7 +465,7 @@ HARDENED_MODERN = {"controlPlane": {"statefulSet": {"security": {"containerSecur
 
 
 def check(old_version, old_distro, old_values, new_version, new_distro, new_values):
-    return migrate.check_upgrade(old_version, old_distro, old_values, new_version, new_distro, new_values)
+    return check_upgrade(old_version, old_distro, old_values, new_version, new_distro, new_values)
 
 
 def test_same_distro_store_and_user_is_accepted():
@@ -537,7 +541,7 @@ def test_downgrade_across_020_is_refused():
 def test_plan_converts_legacy_previous_and_user_values():
     previous = {"isolation": {"enabled": True}, "securityContext": {"runAsUser": 12345}}
     user = {"isolation": {"resourceQuota": {"quota": {"count/pods": 5}}}}
-    base, user_values, refused, migration = migrate.plan_upgrade(previous, (0, 19, 10), "k3s", (0, 32, 3), user)
+    base, user_values, refused, migration = plan_upgrade(previous, (0, 19, 10), "k3s", (0, 32, 3), user)
     assert refused == [] and migration["converted"] is True
     assert base["policies"]["resourceQuota"]["enabled"] is True
     assert "isolation" not in user_values
@@ -546,6 +550,6 @@ def test_plan_converts_legacy_previous_and_user_values():
 
 def test_plan_keeps_unified_previous_values_as_base():
     previous = {"controlPlane": {"proxy": {"extraSANs": ["a"]}}}
-    base, user_values, _refused, migration = migrate.plan_upgrade(previous, (0, 30, 5), "k8s", (0, 36, 1), {"x": 1})
+    base, user_values, _refused, migration = plan_upgrade(previous, (0, 30, 5), "k8s", (0, 36, 1), {"x": 1})
     assert base == previous and user_values == {"x": 1}
     assert migration == {"converted": False, "refused": [], "notes": []}

@@ -9,16 +9,14 @@ import jsonschema
 import pytest
 
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import dialects
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.chart_defaults import chart_defaults
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.components import component_pods
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.findings import FINDING_IDS
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.hardening import split_image
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.input_checks import parse_quantity
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.pod_security import check_pod_spec
-from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.render import (
-    coalesce_values,
-    component_pods,
-    merge_values,
-    parse_quantity,
-    render_values,
-    split_image,
-)
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.render import render_values
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.values_tree import coalesce_values, merge_values
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", ".."))
 VCLUSTER_DATA = os.path.join(
@@ -53,7 +51,7 @@ def error_ids(findings):
 
 def pod_violations(version, distro, values):
     parsed = dialects.parse_version(version)
-    effective = coalesce_values(dialects.chart_defaults(parsed, distro), values)
+    effective = coalesce_values(chart_defaults(parsed, distro), values)
     found = []
     for pod in component_pods(parsed, distro, effective):
         found += check_pod_spec(pod.pod_spec(), level="restricted")
@@ -91,7 +89,7 @@ def test_full_options_validate_against_the_real_schema(version):
             "limit_range": {"default": {"cpu": "1"}, "default_request": {"cpu": "100m"}},
         },
         map_services={
-            "from_host": [{"from": "shared/db", "to": "default/db"}],
+            "from_host": [{"from": "tenant-a/db", "to": "default/db"}],
             "to_host": [{"from": "app/web", "to": "web"}],
         },
         expose={
@@ -134,7 +132,7 @@ def test_hardened_pod_specs_satisfy_restricted(version, distro):
     pods = component_pods(
         dialects.parse_version(version),
         distro,
-        coalesce_values(dialects.chart_defaults(dialects.parse_version(version), distro), values),
+        coalesce_values(chart_defaults(dialects.parse_version(version), distro), values),
     )
     assert pods, "no component pods built"
     assert pod_violations(version, distro, values) == []
@@ -251,7 +249,10 @@ def test_baseline_profile_tolerates_restricted_only_problems():
 
 def test_modern_coredns_before_026_depends_on_pod_security_standard():
     _values, findings, _meta = render("0.25.2", values={"policies": {"podSecurityStandard": ""}})
-    assert [(f["id"], f["path"]) for f in findings] == [("pss-seccomp", "policies.podSecurityStandard")]
+    assert sorted((f["id"], f["path"]) for f in findings) == [
+        ("boundary-isolation-off", "policies.podSecurityStandard"),
+        ("pss-seccomp", "policies.podSecurityStandard"),
+    ]
 
 
 def test_legacy_coredns_needs_isolation():
@@ -278,7 +279,7 @@ def test_not_hardenable(version, distro, values, path):
 
 @pytest.mark.parametrize(
     ("version", "distro"),
-    [("0.19.10", "k8s"), ("0.19.10", "eks"), ("0.15.7", "k3s"), ("0.15.7", "k8s"), ("0.15.7", "k0s"), ("0.15.7", "eks")],
+    [("0.19.10", "k8s"), ("0.19.10", "eks"), *(("0.15.7", distro) for distro in ("k3s", "k8s", "k0s", "eks"))],
 )
 def test_charts_that_cannot_meet_restricted_meet_baseline(version, distro):
     _values, findings, _meta = render(version, distro=distro, profile="baseline")
@@ -341,6 +342,42 @@ TRIGGERS = {
     "schema": None,
     "migration-refused": None,
     "upgrade-refused": None,
+    "namespace-reserved": dict(namespace="kube-system"),
+    "option-invalid": dict(isolation={"resource_quota": {"requests.cpu": "ten"}}),
+    "option-conflict": dict(
+        expose={"extra_sans": ["a.example.com"]}, values={"controlPlane": {"proxy": {"extraSANs": ["b.example.com"]}}}
+    ),
+    "value-invalid": dict(
+        values={"controlPlane": {"statefulSet": {"security": {"containerSecurityContext": {"runAsUser": "0"}}}}}
+    ),
+    "boundary-rbac": dict(
+        values={"rbac": {"clusterRole": {"extraRules": [{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}]}}}
+    ),
+    "boundary-host-objects": dict(
+        values={"experimental": {"deploy": {"host": {"manifests": "apiVersion: v1\nkind: Pod\n"}}}}
+    ),
+    "boundary-isolation-off": dict(values={"policies": {"networkPolicy": {"enabled": False}}}),
+    "boundary-namespace": dict(values={"exportKubeConfig": {"secret": {"namespace": "kube-system"}}}),
+    "boundary-image": dict(values={"controlPlane": {"statefulSet": {"image": {"repository": "evil/syncer"}}}}),
+    "boundary-host-path": dict(values={"controlPlane": {"hostPathMapper": {"enabled": True}}}),
+    "boundary-flags": dict(
+        values={"controlPlane": {"distro": {"k8s": {"apiServer": {"extraArgs": ["--anonymous-auth=true"]}}}}}
+    ),
+    "boundary-cidr-open": dict(isolation={"extra_egress_cidrs": ["0.0.0.0/0"]}),
+    # reported by pod_security for manifests; no vcluster value reaches these fields (test_pod_security.py)
+    **{
+        finding_id: None
+        for finding_id in (
+            "pss-windows-host-process",
+            "pss-host-ports",
+            "pss-host-probes",
+            "pss-apparmor",
+            "pss-selinux",
+            "pss-proc-mount",
+            "pss-sysctls",
+            "pss-volume-types",
+        )
+    },
 }
 # pss-host-namespaces / pss-host-path / schema: see the dedicated tests (pod spec fields and schema module);
 # migration-refused / upgrade-refused: test_migrate.py (they need previous_values)
@@ -377,7 +414,7 @@ def test_finding_is_not_triggered_by_the_defaults(finding_id):
 def test_pod_level_ids_map_back_to_values(finding_id, pod_field):
     """Values cannot set hostNetwork/hostPath on vcluster pods; the mapping still routes them to the pod path."""
     parsed = dialects.parse_version("0.36.1")
-    effective = coalesce_values(dialects.chart_defaults(parsed, "k8s"), render()[0])
+    effective = coalesce_values(chart_defaults(parsed, "k8s"), render()[0])
     pod = component_pods(parsed, "k8s", effective)[0]
     spec = pod.pod_spec()
     spec.update(pod_field)
@@ -439,7 +476,7 @@ def test_modern_option_mapping():
         distro_image="ghcr.io/loft-sh/kubernetes:v1.33.4",
         isolation={"network_policy": False, "extra_egress_cidrs": ["10.1.0.0/16"]},
         map_services={
-            "from_host": [{"from": "shared/db", "to": "default/db"}],
+            "from_host": [{"from": "tenant-a/db", "to": "default/db"}],
             "to_host": [{"from": "app/web", "to": "web"}],
         },
         expose={"type": "NodePort", "extra_sans": ["a.example.com"], "load_balancer_source_ranges": ["203.0.113.0/24"]},
@@ -451,7 +488,7 @@ def test_modern_option_mapping():
     assert cp["service"]["spec"] == {"type": "NodePort", "loadBalancerSourceRanges": ["203.0.113.0/24"]}
     assert cp["proxy"]["extraSANs"] == ["a.example.com"]
     assert values["networking"]["replicateServices"] == {
-        "fromHost": [{"from": "shared/db", "to": "default/db"}],
+        "fromHost": [{"from": "tenant-a/db", "to": "default/db"}],
         "toHost": [{"from": "app/web", "to": "web"}],
     }
     assert values["policies"]["networkPolicy"] == {"enabled": False}
@@ -480,7 +517,7 @@ def test_legacy_option_mapping():
         distro_image="registry.k8s.io/kube-apiserver:v1.28.2",
         isolation={"limit_range": {"default": {"cpu": "2"}, "default_request": {"cpu": "200m"}}},
         map_services={
-            "from_host": [{"from": "shared/db", "to": "default/db"}],
+            "from_host": [{"from": "tenant-a/db", "to": "default/db"}],
             "to_host": [{"from": "app/web", "to": "web"}],
         },
         expose={"type": "LoadBalancer", "extra_sans": ["a.example.com"]},
@@ -492,7 +529,7 @@ def test_legacy_option_mapping():
     assert values["service"] == {"type": "LoadBalancer"}
     assert values["syncer"]["extraArgs"] == ["--tls-san=a.example.com"]
     assert values["mapServices"] == {
-        "fromHost": [{"from": "shared/db", "to": "default/db"}],
+        "fromHost": [{"from": "tenant-a/db", "to": "default/db"}],
         "fromVirtual": [{"from": "app/web", "to": "web"}],
     }
     assert values["isolation"]["limitRange"] == {
