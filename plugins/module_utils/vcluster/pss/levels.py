@@ -16,29 +16,14 @@ pod-level violation, because the fix is at pod level. Verdicts (allowed or not) 
 
 from __future__ import absolute_import, division, print_function
 
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.findings import PSS_FINDING_IDS
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.pss import baseline, restricted
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.pss.fields import as_dict
 
 LEVELS = ("baseline", "restricted")
 
-VIOLATION_IDS = (
-    "pss-windows-host-process",
-    "pss-host-namespaces",
-    "pss-privileged",
-    "pss-capabilities",
-    "pss-host-path",
-    "pss-host-ports",
-    "pss-host-probes",
-    "pss-apparmor",
-    "pss-selinux",
-    "pss-proc-mount",
-    "pss-seccomp",
-    "pss-sysctls",
-    "pss-volume-types",
-    "pss-privilege-escalation",
-    "pss-run-as-non-root",
-    "pss-run-as-user",
-)
+# The ids rules report; the registry (severity, fix hint) is findings.py's.
+VIOLATION_IDS = PSS_FINDING_IDS
 
 BASELINE_RULES = (
     baseline.check_windows_host_process,
