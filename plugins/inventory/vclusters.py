@@ -136,7 +136,7 @@ def rancher_project(namespace_obj):
 
 
 def host_vars(record, cluster, namespace_obj=None):
-    """Tenant-contract host variables of one vcluster record (DESIGN section 4)."""
+    """Tenant-contract host variables of one vcluster record."""
     hostvars = {
         "ansible_connection": "local",
         "vcluster_name": record["name"],

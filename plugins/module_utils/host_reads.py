@@ -62,6 +62,7 @@ def argument_spec():
                 cluster_scoped=dict(type="bool", default=False),
             ),
         ),
+        rancher_project=dict(type="str", default=""),
         rights=dict(type="str", choices=["tenant", "none"], default="tenant"),
         read=dict(type="dict", default={}),
         map_services=dict(type="dict", default={}),
@@ -191,7 +192,7 @@ def read_release(client, namespace, record_name, values_dest=None, secret_paths=
 
 def preflight(client, params):
     namespace, name = params["namespace"], params["release_name"]
-    checks = params["access_checks"]
+    checks = list(params["access_checks"]) + host_preflight.project_access_checks(params.get("rancher_project"))
     allowed = review(client, checks, namespace)
     denied = host_preflight.denied_rights(checks, allowed)
     if params["rights"] == "tenant":

@@ -5,7 +5,7 @@
 
 A module task starts a new Python process on the target and imports the module and its module_utils there
 (0.3-0.8 s on two cores). Some modules of this collection do nothing that depends on where they run: the pure ones
-(DESIGN §5: "pure, runs on the controller") and the host pre-flight, whose reads go to the API server either way.
+(vcluster_values, pod_security) and the host pre-flight, whose reads go to the API server either way.
 When the task runs over the ``local`` connection their action plugins call the same module_utils functions
 directly: same argument spec, same result, no process start. Any other connection (or an option that needs the
 target, decided by ``runs_in_process``) runs the module as usual.

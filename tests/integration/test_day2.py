@@ -1,4 +1,4 @@
-"""Day-2 operations end to end on the local control plane (issue 6): upgrade across 0.20 with the values
+"""Day-2 operations end to end on the local control plane: upgrade across 0.20 with the values
 converted and re-hardened, refusal of a distro switch before any write, the vclusters inventory plugin,
 pause/resume visible in vcluster_info, kubeconfig export and merge."""
 

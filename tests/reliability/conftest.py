@@ -1,4 +1,4 @@
-"""Fixtures for the reliability suite (issue 8): fault injection, bad input, PodSecurity differential, secrets.
+"""Fixtures for the reliability suite: fault injection, bad input, PodSecurity differential, secrets.
 
 Runs against the local control plane like tests/integration (its helpers are reused), with two differences that
 keep it fast and exact on a shared machine:

@@ -3,7 +3,8 @@
 The audit log names the user of every request, so a test (or bench/run.py) that talks to the API server as, say,
 ``tenancy-reliability`` can count exactly its own requests even while other sessions use the same cluster as
 ``tenancy-admin``. The client certificate is signed by the local cluster's CA (``<state>/pki/ca.{crt,key}``) with
-organisation ``system:masters``, so the identity has the same rights as the admin kubeconfig.
+organisation ``system:masters`` by default, so the identity has the same rights as the admin kubeconfig; without an
+organisation it has only what RBAC grants it.
 """
 
 from __future__ import annotations
@@ -16,8 +17,15 @@ from pathlib import Path
 import yaml
 
 
-def identity_kubeconfig(state_dir: str | os.PathLike[str], admin_kubeconfig: str, user: str, dest: Path) -> Path:
-    """Write ``dest`` (mode 0600): the admin kubeconfig with its user replaced by ``user`` (inline PEM data)."""
+def identity_kubeconfig(
+    state_dir: str | os.PathLike[str],
+    admin_kubeconfig: str,
+    user: str,
+    dest: Path,
+    organization: str | None = "system:masters",
+) -> Path:
+    """Write ``dest`` (mode 0600): the admin kubeconfig with its user replaced by ``user`` (inline PEM data), in
+    group ``organization`` (None: no group, so the user holds only what RBAC binds to it)."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -28,10 +36,8 @@ def identity_kubeconfig(state_dir: str | os.PathLike[str], admin_kubeconfig: str
     ca_key = serialization.load_pem_private_key((pki / "ca.key").read_bytes(), password=None)
     key = ec.generate_private_key(ec.SECP256R1())
     now = datetime.datetime.now(datetime.timezone.utc)
-    subject = x509.Name([
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "system:masters"),
-        x509.NameAttribute(NameOID.COMMON_NAME, user),
-    ])
+    names = [x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization)] if organization else []
+    subject = x509.Name([*names, x509.NameAttribute(NameOID.COMMON_NAME, user)])
     cert = (
         x509.CertificateBuilder().subject_name(subject).issuer_name(ca_cert.subject).public_key(key.public_key())
         .serial_number(x509.random_serial_number())

@@ -51,9 +51,10 @@ def command(inventory: Path, *args: str, playbook: str = "provision.yml") -> lis
     return [str(ANSIBLE_PLAYBOOK), "-i", str(inventory), str(REPO / "playbooks" / playbook), *args]
 
 
-def run(inventory: Path, *args: str, env: dict | None = None, timeout: float = 900) -> PlaybookRun:
-    proc = subprocess.run(command(inventory, *args), env=playbook_env(env), capture_output=True, text=True,
-                          timeout=timeout, check=False)
+def run(inventory: Path, *args: str, env: dict | None = None, timeout: float = 900,
+        playbook: str = "provision.yml") -> PlaybookRun:
+    proc = subprocess.run(command(inventory, *args, playbook=playbook), env=playbook_env(env), capture_output=True,
+                          text=True, timeout=timeout, check=False)
     return PlaybookRun(proc.returncode, proc.stdout + proc.stderr)
 
 

@@ -65,3 +65,70 @@ def test_provision_vvv_leaks_no_credentials(local_cluster, identity, chart_repo,
     assert stat.S_IMODE(os.stat(kubeconfig.parent).st_mode) == 0o700
     kubeconfig_text = kubeconfig.read_text()
     assert any(value in kubeconfig_text for what, value in secrets.items() if "base64" in what)
+
+
+DATASTORE_PASSWORD = "Dat4st0re-pw-" + uuid.uuid4().hex[:8]
+K3S_TOKEN = "k3s-token-" + uuid.uuid4().hex[:8]
+
+
+def datastore_values(extra: dict | None = None) -> dict:
+    values = {
+        "controlPlane": {
+            "backingStore": {
+                "database": {
+                    "external": {"enabled": True, "dataSource": f"mysql://vc:{DATASTORE_PASSWORD}@tcp(db:3306)/vc"}
+                }
+            }
+        }
+    }
+    values["controlPlane"].update(extra or {})
+    return values
+
+
+def test_a_failing_tenant_never_prints_a_values_secret(
+    local_cluster, identity, chart_repo, tmp_path, cleanup_namespaces
+):
+    ns = f"secrets-{uuid.uuid4().hex[:5]}"
+    cleanup_namespaces.append(ns)
+    root = {"statefulSet": {"security": {"containerSecurityContext": {"runAsUser": 0}}}}
+    tenant = {
+        "vcluster_namespace": ns,
+        "vcluster_chart_version": CHART_VERSION,
+        "vcluster_values": datastore_values(root),
+    }
+    inv = write_inventory(tmp_path / "hosts.yml", {"s2": tenant}, group_vars(identity, chart_repo, tmp_path))
+    for verbosity in ((), ("-v",), ("-vvv",)):
+        result = run(inv, *verbosity)
+        assert result.rc != 0 and "pss-run-as-user" in result.output
+        assert DATASTORE_PASSWORD not in result.output, verbosity
+
+
+def test_check_diff_shows_no_values_secret_and_only_the_0600_file_holds_it(
+    local_cluster, identity, chart_repo, tmp_path, cleanup_namespaces
+):
+    ns = f"secrets-{uuid.uuid4().hex[:5]}"
+    cleanup_namespaces.append(ns)
+    tenant = {"vcluster_namespace": ns, "vcluster_chart_version": CHART_VERSION, "vcluster_values": datastore_values()}
+    inv = write_inventory(tmp_path / "hosts.yml", {"s3": tenant}, group_vars(identity, chart_repo, tmp_path))
+    result = run(inv, "--check", "--diff", "-vvv")
+    assert result.rc == 0, result.output[-4000:]
+    assert DATASTORE_PASSWORD not in result.output
+    values_file = tmp_path / "work" / "values" / f"{ns}-s3.yaml"
+    assert DATASTORE_PASSWORD in values_file.read_text()
+    assert stat.S_IMODE(os.stat(values_file).st_mode) == 0o600
+
+
+def test_upgrade_check_diff_masks_the_legacy_k3s_token(
+    local_cluster, identity, chart_repo, syncer, tmp_path, cleanup_namespaces
+):
+    ns = f"secrets-{uuid.uuid4().hex[:5]}"
+    cleanup_namespaces.append(ns)
+    legacy = {"vcluster_namespace": ns, "vcluster_chart_version": "0.19.10", "vcluster_values": {"k3sToken": K3S_TOKEN}}
+    inv = write_inventory(tmp_path / "hosts.yml", {"s4": legacy}, group_vars(identity, chart_repo, tmp_path))
+    provisioned = run(inv)
+    assert provisioned.rc == 0, provisioned.output[-4000:]
+    upgrade = run(inv, "--check", "--diff", "-vvv", "-e", "vcluster_chart_version=0.32.3", "-e", "vcluster_values={}",
+                  playbook="upgrade.yml")
+    assert upgrade.rc == 0, upgrade.output[-4000:]
+    assert "controlPlane" in upgrade.output  # the diff is there
+    assert K3S_TOKEN not in upgrade.output

@@ -112,31 +112,32 @@ _LEGACY_KEYS = {
 # Keys the legacy templates read although values.yaml does not list them.
 LEGACY_UNDOCUMENTED_KEYS = {"k3s": ("fsGroup",), "k8s": ()}
 
-# key -> (first minor, last minor) of the top-level ``properties`` of values.schema.json
+# key -> (first minor, last minor or None while the newest supported chart still has it) of the top-level
+# ``properties`` of values.schema.json
 _MODERN_KEYS = {
-    "controlPlane": ((0, 20), (0, 36)),
-    "deletion": ((0, 32), (0, 36)),
-    "deploy": ((0, 26), (0, 36)),
-    "experimental": ((0, 20), (0, 36)),
-    "exportKubeConfig": ((0, 20), (0, 36)),
+    "controlPlane": ((0, 20), None),
+    "deletion": ((0, 32), None),
+    "deploy": ((0, 26), None),
+    "experimental": ((0, 20), None),
+    "exportKubeConfig": ((0, 20), None),
     "external": ((0, 20), (0, 31)),
-    "global": ((0, 20), (0, 36)),
-    "integrations": ((0, 20), (0, 36)),
-    "logging": ((0, 26), (0, 36)),
-    "networking": ((0, 20), (0, 36)),
-    "platform": ((0, 32), (0, 36)),
-    "plugin": ((0, 20), (0, 36)),
-    "plugins": ((0, 20), (0, 36)),
-    "policies": ((0, 20), (0, 36)),
-    "privateNodes": ((0, 26), (0, 36)),
-    "pro": ((0, 20), (0, 36)),
-    "rbac": ((0, 20), (0, 36)),
-    "serviceCIDR": ((0, 20), (0, 36)),
-    "sleep": ((0, 32), (0, 36)),
+    "global": ((0, 20), None),
+    "integrations": ((0, 20), None),
+    "logging": ((0, 26), None),
+    "networking": ((0, 20), None),
+    "platform": ((0, 32), None),
+    "plugin": ((0, 20), None),
+    "plugins": ((0, 20), None),
+    "policies": ((0, 20), None),
+    "privateNodes": ((0, 26), None),
+    "pro": ((0, 20), None),
+    "rbac": ((0, 20), None),
+    "serviceCIDR": ((0, 20), None),
+    "sleep": ((0, 32), None),
     "sleepMode": ((0, 24), (0, 31)),
-    "snapshots": ((0, 32), (0, 36)),
-    "sync": ((0, 20), (0, 36)),
-    "telemetry": ((0, 20), (0, 36)),
+    "snapshots": ((0, 32), None),
+    "sync": ((0, 20), None),
+    "telemetry": ((0, 20), None),
 }
 
 # Where a key of the other dialect lives now (hint for values-dialect findings).
@@ -170,7 +171,7 @@ _MODERN_TO_LEGACY_HINTS = {
 
 
 def _keys_in(table, minor):
-    return set(k for k, (first, last) in table.items() if first <= minor <= last)
+    return set(k for k, (first, last) in table.items() if first <= minor and (last is None or minor <= last))
 
 
 def legacy_top_level_keys(version, distro):

@@ -31,7 +31,7 @@ MODERN = "modern"
 MIN_SUPPORTED = (0, 15, 0)
 MAX_SUPPORTED_EXCLUSIVE = (0, 37, 0)
 FIRST_MODERN = (0, 20, 0)
-SUPPORTED_RANGE_TEXT = ">=0.15.0 and <0.37.0"
+SUPPORTED_RANGE_TEXT = ">={}.{}.0 and <{}.{}.0".format(*MIN_SUPPORTED[:2], *MAX_SUPPORTED_EXCLUSIVE[:2])
 
 # Minors where a values key of the 0.20+ chart appeared, moved or went away.
 KUBECONFIG_EXPORT_OPTIONS_SINCE = (0, 21)  # exportKubeConfig.insecure / serviceAccount

@@ -146,6 +146,11 @@ def check_namespace_reserved(namespace, path="namespace"):
     return []
 
 
+def check_names_of_namespace(namespace, path="namespace"):
+    """``namespace-invalid``, else ``namespace-reserved`` findings of a tenant namespace."""
+    return check_namespace(namespace, path) or check_namespace_reserved(namespace, path)
+
+
 def check_names(name, namespace, etcd_deployed=False):
     """All name findings of one vcluster: release name, translation warning, namespace."""
     namespace_problems = check_namespace(namespace)

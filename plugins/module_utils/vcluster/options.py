@@ -82,6 +82,8 @@ def _bool_problem(path, value):
 def _unknown_key(path, key, allowed):
     snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", str(key)).lower()
     hint = f" (did you mean {snake}?)" if snake != key and snake in allowed else ""
+    if "quota" in allowed and ("." in str(key) or "/" in str(key)):
+        hint = f" (quota limits go under quota, e.g. quota: {{{key}: ...}})"
     return error(
         "option-invalid",
         f"{path}.{key}",

@@ -17,8 +17,10 @@ import difflib
 import hashlib
 import posixpath
 
-from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import dialects
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import dialects, naming
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.dialects import DISTROS
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.findings import format_finding
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.input_checks import check_cidrs
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.options import (
     PROFILES,
     normalize_isolation,
@@ -74,6 +76,10 @@ PLAYBOOK_VARIABLES = frozenset(
         "vcluster_host_cluster",
     )
 )
+REQUIRED_HINTS = {
+    "vcluster_namespace": "the tenant's host namespace, e.g. tenant-a",
+    "vcluster_chart_version": "the exact vcluster chart version, e.g. 0.36.1",
+}
 # What each purpose needs beyond the namespace.
 _REQUIRED_FOR = {"provision": ("vcluster_chart_version",), "remove": (), "read": ()}
 
@@ -122,7 +128,7 @@ def _problems(host, variables, purpose):
         value = variables.get(name)
         if value is None:
             if default is REQUIRED and (name == "vcluster_namespace" or name in _REQUIRED_FOR[purpose]):
-                problems.append(f"{name} is not set; set it in the inventory for host {host} (see the README)")
+                problems.append(f"{name} is not set; set it for host {host} in the inventory ({REQUIRED_HINTS[name]})")
             continue
         problem = _kind_problem(kind, value)
         if problem is None and choices is not None and value not in choices:
@@ -132,7 +138,20 @@ def _problems(host, variables, purpose):
     for name, close in unknown_variables(variables):
         hint = f"; did you mean {close}?" if close else "; remove it or fix its name"
         problems.append(f"{name} is not a tenant variable of tenancy.vcluster (host {host}){hint}")
+    if not problems:
+        problems += _setting_problems(host, variables, purpose)
     return problems
+
+
+def _setting_problems(host, variables, purpose):
+    """Findings (as text) of settings every playbook uses before vcluster_values sees them: the isolation option
+    (the isolation role writes its egress policy from it) and, for removal, the names (teardown deletes by them)."""
+    isolation, found = normalize_isolation(variables.get("vcluster_isolation"), path="vcluster_isolation")
+    found += check_cidrs(isolation["extra_egress_cidrs"], "vcluster_isolation.extra_egress_cidrs")
+    if purpose != "provision":
+        found += naming.check_release_name(variables.get("vcluster_name") or host, path="vcluster_name")
+        found += naming.check_names_of_namespace(variables.get("vcluster_namespace"), "vcluster_namespace")
+    return [format_finding(finding) for finding in found if finding["severity"] == "error"]
 
 
 def tenant_from(host, variables, home, purpose="provision"):

@@ -1,4 +1,4 @@
-"""Legacy -> unified conversion (reference/vcluster.md section 4) and upgrade refusals, on the real chart data."""
+"""Legacy -> unified conversion and upgrade refusals, on the real chart data."""
 
 import os
 

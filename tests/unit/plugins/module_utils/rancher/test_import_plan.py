@@ -1,0 +1,58 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The Rancher import plan: stop before any write, or what the import relaxes."""
+
+from ansible_collections.tenancy.vcluster.plugins.module_utils.rancher.import_plan import plan
+
+TENANT = {
+    "name": "t1",
+    "namespace": "tenant-a",
+    "profile": "restricted",
+    "chart_version": "0.36.1",
+    "isolation": {"resource_quota": {"quota": {"requests.cpu": 2}}},
+    "rancher_agent_psa_strategy": "stop",
+    "rancher_egress_strategy": "add",
+}
+
+
+def test_restricted_with_strategy_stop_stops_and_says_what_to_do():
+    result = plan(TENANT, {}, {}, ["203.0.113.10"], "rancher.example.com")
+    assert "cattle-cluster-agent" in result["stop"] and "vcluster_rancher_agent_psa_strategy" in result["stop"]
+
+
+def test_baseline_strategy_relaxes_host_and_vcluster():
+    result = plan(dict(TENANT, rancher_agent_psa_strategy="baseline"), {}, {}, ["203.0.113.10"], "r.example.com")
+    assert result["stop"] == ""
+    assert result["host_enforce"] == "baseline" and "audit and warn stay restricted" in result["relaxed_reason"]
+    assert result["virtual_pod_security"] == "baseline"
+
+
+def test_existing_vcluster_enforcing_restricted_inside_stops():
+    tenant = dict(TENANT, rancher_agent_psa_strategy="baseline")
+    release = {"values": {"policies": {"podSecurityStandard": "restricted"}}}
+    result = plan(tenant, {"metadata": {"labels": {}}}, release, [], "r.example.com", provisioning=False)
+    assert "redeploys the vcluster" in result["stop"]
+
+
+def test_private_server_gets_egress_added_keeping_the_option_as_given():
+    tenant = dict(TENANT, profile="baseline")
+    result = plan(tenant, {}, {}, ["10.20.0.10", "203.0.113.1"], "rancher.internal")
+    assert result["blocked_addresses"] == ["10.20.0.10"] and result["extra_egress_cidrs"] == ["10.20.0.10/32"]
+    assert result["isolation"] == {
+        "resource_quota": {"quota": {"requests.cpu": 2}},
+        "extra_egress_cidrs": ["10.20.0.10/32"],
+    }
+    assert result["effective_isolation"]["extra_egress_cidrs"] == ["10.20.0.10/32"]
+
+
+def test_private_server_with_strategy_stop():
+    tenant = dict(TENANT, profile="baseline", rancher_egress_strategy="stop")
+    result = plan(tenant, {}, {}, ["10.20.0.10"], "rancher.internal")
+    assert "10.20.0.10/32" in result["stop"]
+
+
+def test_no_network_policy_blocks_nothing():
+    tenant = dict(TENANT, profile="baseline", isolation={"network_policy": False})
+    assert plan(tenant, {}, {}, ["10.20.0.10"], "rancher.internal")["blocked_addresses"] == []
+    opened = dict(TENANT, profile="baseline", isolation={"extra_egress_cidrs": ["10.20.0.0/24"]})
+    assert plan(opened, {}, {}, ["10.20.0.10"], "rancher.internal")["blocked_addresses"] == []
