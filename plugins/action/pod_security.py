@@ -5,7 +5,8 @@
 
 from __future__ import absolute_import, division, print_function
 
-from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import pod_security
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.pss import task as pod_security_task
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.yaml_support import HAS_YAML
 from ansible_collections.tenancy.vcluster.plugins.plugin_utils.in_process import InProcessAction
 
 
@@ -13,17 +14,17 @@ class ActionModule(InProcessAction):
     MODULE = "tenancy.vcluster.pod_security"
 
     def argument_spec(self):
-        return pod_security.task_argument_spec()
+        return pod_security_task.task_argument_spec()
 
     def runs_in_process(self, args):
-        return pod_security.HAS_YAML
+        return HAS_YAML
 
     def evaluate(self, params):
         try:
-            manifests = pod_security.manifests_option(params["manifests"])
+            manifests = pod_security_task.manifests_option(params["manifests"])
         except ValueError as exc:
             return {"failed": True, "msg": str(exc)}
-        result, failure = pod_security.check_task(manifests, params["level"], params["strict"])
+        result, failure = pod_security_task.check_task(manifests, params["level"], params["strict"])
         if failure:
             result.update(failed=True, msg=failure)
         return result

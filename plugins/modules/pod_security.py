@@ -17,8 +17,13 @@ author:
 description:
   - Checks every pod template in Kubernetes manifests against a Pod Security Standards level (C(baseline) or
     C(restricted)), the way the API server's PodSecurity admission does at version C(latest) (Kubernetes 1.34).
-  - Pod templates are read from Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job,
-    CronJob and PodTemplate objects; other kinds are skipped. Objects of a C(List) kind are expanded.
+  - Pod templates are read from Pod, PodTemplate, ReplicationController (core V(v1)), Deployment, StatefulSet,
+    DaemonSet, ReplicaSet (C(apps)), Job and CronJob (C(batch)) objects, like the admission. Other kinds are skipped,
+    and so is a kind of another API group (for example a custom resource named C(Deployment)); an object without
+    C(apiVersion) is taken as the built-in kind. Objects of a C(List) kind are expanded.
+  - A Pod is checked with the defaults the API server sets before admission; with C(hostNetwork=true) a Pod's
+    C(hostPort) becomes its C(containerPort), so its ports are reported as host ports. Pod templates are not defaulted
+    that way, as on the API server.
   - Every container is checked, including init and ephemeral containers.
   - Like the admission, comparisons are case-sensitive. For example dropping C(all) in C(capabilities.drop) does not
     satisfy C(restricted) (it needs C(ALL)), and C(CAP_NET_BIND_SERVICE) is not C(NET_BIND_SERVICE).
@@ -59,6 +64,13 @@ requirements:
 notes:
   - The verdict matches the admission with feature gates at their Kubernetes 1.34 defaults, so the alpha
     C(UserNamespacesPodSecurityStandards) relaxation for pods with C(hostUsers=false) is not applied.
+  - The rules are those of version C(latest) as of Kubernetes 1.34; there is no option for another version. A namespace
+    whose C(pod-security.kubernetes.io/enforce-version) label pins an older version, or a host older than 1.34 (where
+    C(latest) is the host's version), decides otherwise in three places. The sysctls C(net.ipv4.ip_local_reserved_ports)
+    (1.27), C(net.ipv4.tcp_keepalive_time), C(net.ipv4.tcp_fin_timeout), C(net.ipv4.tcp_keepalive_intvl),
+    C(net.ipv4.tcp_keepalive_probes) (1.29), C(net.ipv4.tcp_rmem) and C(net.ipv4.tcp_wmem) (1.32) and the SELinux type
+    C(container_engine_t) (1.31) are refused before the version in brackets, although this module allows them. A
+    C(host) in probes and lifecycle handlers is only refused from 1.34 on, although this module always refuses it.
   - The admission only warns about pod templates in workload objects and enforces on the pods created from them; this
     module checks the templates so problems are found before anything is applied.
 seealso:
@@ -160,7 +172,7 @@ violations:
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.pod_security import (
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.pss.task import (
     check_task,
     manifests_option,
     task_argument_spec,

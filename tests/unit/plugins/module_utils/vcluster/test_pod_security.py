@@ -762,6 +762,57 @@ def test_other_kinds_are_skipped(manifest):
     assert check_manifests([manifest], "baseline") == []
 
 
+@pytest.mark.parametrize("api_version", ["apps/v1", "apps/v1beta2", None])
+def test_workload_kinds_are_read_in_their_api_group_or_without_api_version(api_version):
+    manifest = {"kind": "Deployment", "metadata": {"name": "d"}, "spec": {"template": _template({"hostPID": True})}}
+    if api_version:
+        manifest["apiVersion"] = api_version
+    assert [v["id"] for v in check_manifests([manifest], "baseline")] == ["pss-host-namespaces"]
+
+
+@pytest.mark.parametrize(
+    "kind, api_version",
+    [("Deployment", "example.com/v1"), ("Pod", "example.com/v1"), ("Job", "apps/v1"), ("PodTemplate", "apps/v1")],
+)
+def test_a_workload_kind_of_another_api_group_is_skipped_like_the_admission(kind, api_version):
+    """The admission reads pods, podtemplates, replicationcontrollers (core), apps and batch workloads only."""
+    privileged = {"hostPID": True, "containers": [{"name": "c", "securityContext": {"privileged": True}}]}
+    manifest = {
+        "apiVersion": api_version,
+        "kind": kind,
+        "metadata": {"name": "lookalike"},
+        "spec": {"template": _template(privileged), **privileged},
+        "template": _template(privileged),
+    }
+    assert pod_templates(manifest) == []
+    assert check_manifests([manifest], "baseline") == []
+
+
+def _host_network_pod(kind, ports):
+    spec = {"hostNetwork": True, "containers": [{"name": "c", "ports": ports}]}
+    if kind == "Pod":
+        return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": spec}
+    return {"apiVersion": "apps/v1", "kind": kind, "metadata": {"name": "p"}, "spec": {"template": _template(spec)}}
+
+
+@pytest.mark.parametrize("host_port", [None, 0])
+def test_host_network_pod_gets_host_ports_defaulted_like_the_api_server(host_port):
+    """A Pod (not a template) with hostNetwork gets hostPort = containerPort before admission (SetDefaults_Pod)."""
+    port = {"containerPort": 8080} if host_port is None else {"containerPort": 8080, "hostPort": host_port}
+    manifest = _host_network_pod("Pod", [port])
+    violations = check_manifests([manifest], "baseline")
+    assert [(v["id"], v["container"]) for v in violations] == [("pss-host-namespaces", None), ("pss-host-ports", "c")]
+    assert "hostPort 8080 is forbidden" in violations[1]["message"]
+    assert "remove hostNetwork" in violations[1]["message"]
+    assert manifest["spec"]["containers"][0]["ports"] == [port]  # the caller's object is not changed
+
+
+def test_host_network_template_keeps_its_ports_like_the_api_server():
+    """Pod templates are not defaulted (since 1.28): a Deployment's pods get hostPort, its template does not."""
+    manifest = _host_network_pod("Deployment", [{"containerPort": 8080}])
+    assert [v["id"] for v in check_manifests([manifest], "baseline")] == ["pss-host-namespaces"]
+
+
 def test_check_manifests_skips_empty_entries_and_expands_lists():
     pod = {"kind": "Pod", "metadata": {"name": "p"}, "spec": {"hostPID": True}}
     manifests = [None, {}, {"kind": "List", "items": [pod, None]}]
