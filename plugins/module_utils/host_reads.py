@@ -60,6 +60,7 @@ def argument_spec():
                 cluster_scoped=dict(type="bool", default=False),
             ),
         ),
+        rancher_project=dict(type="str", default=""),
         read=dict(
             type="list",
             elements="dict",
@@ -115,7 +116,7 @@ def read_release(client, namespace, record_name):
 
 def preflight(client, params):
     namespace, name = params["namespace"], params["release_name"]
-    checks = params["access_checks"]
+    checks = list(params["access_checks"]) + host_preflight.project_access_checks(params.get("rancher_project"))
     allowed = review(client, checks, namespace)
     version = host_preflight.minor_version(client.client.version["kubernetes"])
     reads = host_preflight.readable_names(namespace, name)

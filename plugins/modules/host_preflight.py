@@ -64,6 +64,15 @@ options:
         description: Ask for the right cluster-wide (for cluster-scoped resources such as namespaces).
         type: bool
         default: false
+  rancher_project:
+    description:
+      - Rancher project id (C(<cluster id>:<project id>), C(local:p-xxxxx) in Rancher's own cluster) the namespace is
+        put into. Adds the two reviews Rancher's webhook makes for such a namespace, in the same call - verb
+        C(manage-namespaces) on the project (to put the namespace into it) and verb C(updatepsa) on the project in
+        namespace C(<cluster id>) (to set its Pod Security labels), both on C(projects.management.cattle.io).
+      - Empty, or not a project id, adds nothing.
+    type: str
+    default: ""
   read:
     description: Further objects of O(namespace) to read and return in RV(objects), in the same order.
     type: list
@@ -122,7 +131,7 @@ kubernetes_version:
   type: str
   sample: "1.34"
 access:
-  description: One entry per O(access_checks) entry, in order, with the answer.
+  description: One entry per O(access_checks) entry, in order, then the O(rancher_project) reviews, with the answer.
   returned: success
   type: list
   elements: dict

@@ -35,13 +35,38 @@ def readable_names(namespace, release):
     return not check_namespace(namespace) and bool(LABEL_VALUE_RE.match(release or ""))
 
 
+# Rancher's webhook (rancher/webhook v0.3.5+, core/v1/namespace psalabels.go and projectannotations.go) lets a
+# namespace into a project only for a user with verb manage-namespaces on the project (by name, cluster scope), and
+# lets its Pod Security labels be set or changed only with verb updatepsa on the project (namespace: the project's
+# cluster id). The project id is <cluster id>:<project id>; Rancher's own cluster is "local".
+RANCHER_PROJECT_ID = re.compile(r"^(local|c-[a-z0-9-]+):(p-[a-z0-9]+)$")
+
+
+def project_access_checks(project_id):
+    """The access checks Rancher's namespace webhook makes for a namespace in project ``project_id`` (or [])."""
+    match = RANCHER_PROJECT_ID.match(project_id or "")
+    if not match:
+        return []
+    cluster, project = match.groups()
+    checks = []
+    for verb, namespace in (("manage-namespaces", None), ("updatepsa", cluster)):
+        check = {"verb": verb, "group": "management.cattle.io", "version": "v3", "resource": "projects",
+                 "name": project, "cluster_scoped": namespace is None, "rancher_project": project_id}
+        if namespace:
+            check["namespace"] = namespace
+        checks.append(check)
+    return checks
+
+
 def access_review(check, namespace):
-    """SelfSubjectAccessReview body for one check {verb, resource, group, subresource, cluster_scoped}."""
+    """SelfSubjectAccessReview body for one check {verb, resource, group, subresource, cluster_scoped}, with an
+    optional resource ``name`` and a ``namespace`` of its own (instead of the tenant's)."""
     attributes = {"verb": check["verb"], "group": check.get("group") or "", "resource": check["resource"]}
-    if check.get("subresource"):
-        attributes["subresource"] = check["subresource"]
+    for key in ("subresource", "name", "version"):
+        if check.get(key):
+            attributes[key] = check[key]
     if not check.get("cluster_scoped"):
-        attributes["namespace"] = namespace
+        attributes["namespace"] = check.get("namespace") or namespace
     return {
         "apiVersion": "authorization.k8s.io/v1",
         "kind": "SelfSubjectAccessReview",
@@ -50,6 +75,11 @@ def access_review(check, namespace):
 
 
 def describe_check(check):
+    if check.get("rancher_project"):
+        return (
+            f"{check['verb']} on Rancher project {check['rancher_project']} (Rancher's webhook asks for it to put the "
+            "namespace into the project and set its Pod Security labels; Cluster Owner or Project Owner has it)"
+        )
     resource = check["resource"]
     if check.get("subresource"):
         resource += "/" + check["subresource"]
