@@ -155,7 +155,18 @@ class StandinState:
         self.last_connected_tick = 0.0
         self.last_agent_poll = {}
         self.admin_token = self.add_token(token, role="admin")
+        self.add_local_cluster()
 
+    def add_local_cluster(self):
+        """Rancher's own cluster: id ``local``, internal, active, with its Default and System projects
+        (``local:p-xxxxx``) (pkg/data/management/cluster_data.go ``addLocalCluster``)."""
+        obj = self.new_cluster({"name": "local"}, cluster_id="local")
+        obj["internal"] = True
+        obj["driver"] = "imported"
+        obj["_session"] = {"version": "v1.34.4"}
+        self.make_active(obj)
+        for project in self.projects.values():
+            project["_ticks"] = 2
     # -- tokens and visibility -----------------------------------------------------------------------
     def add_token(self, value=None, role="admin", cluster_id=None):
         if value:
@@ -397,7 +408,7 @@ class StandinState:
 
     def poll_agent(self, obj, clock):
         """The agent's tunnel: whether the agent check finds the manifest applied where the agent would run."""
-        if self.agent_check is None:
+        if self.agent_check is None or obj.get("internal"):
             return
         crt = self.default_token(obj["id"])
         last = self.last_agent_poll.get(obj["id"], 0.0)
@@ -433,6 +444,9 @@ class StandinState:
         self.last_connected_tick = clock
         for obj in self.clusters.values():
             if obj.get("_removing"):
+                continue
+            if obj.get("internal"):  # Rancher's own cluster is always connected
+                set_condition(obj, "Connected", "True")
                 continue
             has_session = obj["_session"] is not None
             connected = condition_of(obj, "Connected").get("status")

@@ -341,6 +341,7 @@ class ClusterTask(object):
             return self.absent(result)
         self.desired = Desired(self.params, self.version)
         self.desired.check(result["server_version"])
+        result["server_url"] = self.registration.server_url()
         present = self.present_v1 if self.params["api"] == "v1" else self.present_v3
         changed, current, before, after = present()
         result["changed"] = changed
@@ -350,7 +351,6 @@ class ClusterTask(object):
             return result
         cid = current["id"]
         reg = self.registration.commands(cid, self.params["wait"], self.check_mode, self.params["wait_timeout"])
-        result["server_url"] = self.registration.server_url()
         if write_manifest is not None and self.write_manifest(reg, write_manifest):
             result["changed"] = True
         wait = self.params["wait"]

@@ -427,7 +427,7 @@ def test_admin_endpoints_over_http(api, standin):
     token = api.call("POST", "/_standin/tokens", {})[1]["token"]
     assert api.call("POST", "/_standin/tokens/revoke", {"token": token})[0] == 200
     assert Api(standin, token).call("GET", "/v3/clusters")[0] == 401
-    assert api.call("GET", "/_standin/state")[1]["phases"] == {cid: "active"}
+    assert api.call("GET", "/_standin/state")[1]["phases"] == {"local": "active", cid: "active"}
 
 
 def test_agent_check_hook_is_used(api):
@@ -461,15 +461,15 @@ def test_put_labels_replace_the_old_ones_except_cattle_io_keys(api, standin):
 
 @pytest.mark.parametrize("standin", [{"page_size": 2}], indirect=True)
 def test_collections_come_in_pages_linked_by_next(api, standin):
-    ids = sorted(create(api, name="vc-%d" % i)["id"] for i in range(5))
+    ids = sorted(["local"] + [create(api, name="vc-%d" % i)["id"] for i in range(5)])
     page = api.call("GET", "/v3/clusters")[1]
     seen = [c["id"] for c in page["data"]]
-    assert len(seen) == 2 and page["pagination"]["total"] == 5 and page["pagination"]["partial"] is True
+    assert len(seen) == 2 and page["pagination"]["total"] == 6 and page["pagination"]["partial"] is True
     while page["pagination"].get("next"):
         page = api.call("GET", page["pagination"]["next"].replace(standin.url, ""))[1]
         seen += [c["id"] for c in page["data"]]
     assert seen == ids
-    assert len(api.call("GET", "/v3/clusters?limit=-1")[1]["data"]) == 5
+    assert len(api.call("GET", "/v3/clusters?limit=-1")[1]["data"]) == 6
 
 
 def test_cluster_names_are_unique_among_the_clusters_the_caller_can_see(api, standin):
