@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO / "tests") not in sys.path:
     sys.path.insert(0, str(REPO / "tests"))
 
-from rancher_standin import RancherStandin  # noqa: E402  (tests/ is put on sys.path above)
+from rancher_standin import RancherStandin
 
 RANCHER_REAL = REPO / "hack" / "rancher-real"
 REAL_ENABLED = os.environ.get("TENANCY_VCLUSTER_RANCHER_REAL") == "1"
@@ -77,7 +77,8 @@ class RancherServer:
             self.call("DELETE", "/v3/clusters/" + cluster["id"])
 
     def new_token(self):
-        status, body = self.call("POST", "/v3/tokens", {"type": "token", "description": "tenancy.vcluster test", "ttl": 0})
+        body = {"type": "token", "description": "tenancy.vcluster test", "ttl": 0}
+        status, body = self.call("POST", "/v3/tokens", body)
         assert status == 201, body
         return body["token"]
 
