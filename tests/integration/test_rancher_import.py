@@ -45,6 +45,9 @@ if str(REPO / "tests") not in sys.path:
 
 from rancher_servers import REAL_ENABLED, RealServer, StandinServer
 
+if str(COLLECTIONS) not in sys.path:
+    sys.path.append(str(COLLECTIONS))  # the collection itself, for its Rancher client
+
 from ansible_collections.tenancy.vcluster.plugins.module_utils.rancher.client import RancherClient
 
 CHART_VERSION = "0.36.1"

@@ -208,8 +208,8 @@ class RancherClient(RancherHTTP):
                 self.add_secret(obj["token"])
                 return obj
             elapsed = self.clock() - started
-            if obj is None and not create:
-                return None
+            if not create:
+                return None  # none yet, or Rancher has not filled its token in: nothing to wait for
             if obj is None and elapsed >= grace:
                 try:
                     obj = self.request(

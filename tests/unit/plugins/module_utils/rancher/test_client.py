@@ -422,3 +422,9 @@ def test_feature_flag_value_wins_over_default_and_missing_is_none():
     assert cl.feature_enabled("f") is True
     cl, _unused, _unused2 = make((404, norman(404, "NotFound", "features.management.cattle.io \"f\" not found")))
     assert cl.feature_enabled("f") is None
+
+
+def test_registration_token_without_create_does_not_wait_for_a_token_rancher_has_not_filled_in():
+    cl, _unused, clock = make((200, {"id": "c-x:default-token", "clusterId": "c-x", "token": ""}))
+    assert cl.registration_token("c-x", create=False, timeout=0) is None
+    assert clock.sleeps == []
