@@ -11,6 +11,7 @@ Tests that need what only the stand-in has (fault injection, Rancher 2.6, a pret
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -604,3 +605,83 @@ def test_local_project_id_is_accepted_by_the_namespace_role(rancher, tenants, k8
         assert annotations["field.cattle.io/projectId"] == project_id
     finally:
         rancher.call("DELETE", "/v3/projects/" + project_id)
+
+
+def user_kubeconfig(k8s, admin_kubeconfig: str, user: str, dest: Path) -> Path:
+    """A kubeconfig for ``user`` (no groups) with a client certificate from the cluster's own CSR signer."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    csr = x509.CertificateSigningRequestBuilder().subject_name(
+        x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, user)])).sign(key, hashes.SHA256())
+    certificates = k8s_client.CertificatesV1Api(k8s)
+    name = unique("tenancy-csr")
+    certificates.create_certificate_signing_request({
+        "metadata": {"name": name},
+        "spec": {"request": base64.b64encode(csr.public_bytes(serialization.Encoding.PEM)).decode(),
+                 "signerName": "kubernetes.io/kube-apiserver-client", "usages": ["client auth"],
+                 "expirationSeconds": 3600}})
+    certificates.patch_certificate_signing_request_approval(name, {"status": {"conditions": [
+        {"type": "Approved", "status": "True", "reason": "Test", "message": "tenancy.vcluster test identity"}]}})
+    deadline = time.monotonic() + 60
+    while not (certificates.read_certificate_signing_request(name).status.certificate):
+        assert time.monotonic() < deadline, "kube-controller-manager did not sign the test CSR"
+        time.sleep(0.5)
+    cert = certificates.read_certificate_signing_request(name).status.certificate
+    certificates.delete_certificate_signing_request(name)
+    config = yaml.safe_load(Path(admin_kubeconfig).read_text())
+    for entry in config["users"]:
+        entry["user"] = {"client-certificate-data": cert, "client-key-data": base64.b64encode(key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())).decode()}
+    dest.write_text(yaml.safe_dump(config))
+    dest.chmod(0o600)
+    return dest
+
+
+def test_namespace_preflight_asks_for_the_rancher_project_verbs(tenants, k8s, audit, local_cluster, tmp_path):
+    """Rancher's namespace webhook wants manage-namespaces and updatepsa on the project; without them the pre-flight
+    stops before any write, with them provisioning goes on (no Rancher server is involved: the host answers)."""
+    user, ns, name = unique("tenancy-limited"), unique("rpsa"), "r6"
+    project = "c-abc12:p-xyz34"
+    rbac = k8s_client.RbacAuthorizationV1Api(k8s)
+    everything_but_rancher = {"metadata": {"name": user}, "rules": [{
+        "apiGroups": ["", "apps", "rbac.authorization.k8s.io", "networking.k8s.io", "policy", "batch",
+                      "authorization.k8s.io", "coordination.k8s.io"],
+        "resources": ["*"], "verbs": ["*"]}]}
+    project_verbs = {"metadata": {"name": user + "-project"}, "rules": [{
+        "apiGroups": ["management.cattle.io"], "resources": ["projects"], "resourceNames": ["p-xyz34"],
+        "verbs": ["manage-namespaces", "updatepsa"]}]}
+    bindings = []
+    try:
+        rbac.create_cluster_role(everything_but_rancher)
+        bindings.append(user)
+        rbac.create_cluster_role_binding({"metadata": {"name": user}, "roleRef": {
+            "apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": user},
+            "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": user}]})
+        kubeconfig = user_kubeconfig(k8s, local_cluster.kubeconfig, user, tmp_path / "limited.kubeconfig")
+        standin = tenants.server("standin", ns, name)
+        inventory = tenants.inventory(
+            {name: tenant(ns, vcluster_rancher_project=project, vcluster_host_kubeconfig=str(kubeconfig))}, standin)
+        mark = audit.mark()
+        refused = run_playbook("provision.yml", inventory)
+        assert refused.rc != 0
+        assert f"manage-namespaces on Rancher project {project}" in refused.output, refused.output
+        assert f"updatepsa on Rancher project {project}" in refused.output
+        assert [e for e in writes(audit.mutating_since(mark, user=None)) if ns in (e.namespace, e.name)] == []
+
+        rbac.create_cluster_role(project_verbs)
+        bindings.append(user + "-project")
+        rbac.create_cluster_role_binding({"metadata": {"name": user + "-project"}, "roleRef": {
+            "apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": user + "-project"},
+            "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": user}]})
+        granted = run_playbook("provision.yml", inventory)
+        assert granted.rc == 0, granted.output
+        annotations = k8s_client.CoreV1Api(k8s).read_namespace(ns).metadata.annotations
+        assert annotations["field.cattle.io/projectId"] == project
+    finally:
+        for binding in bindings:
+            rbac.delete_cluster_role_binding(binding)
+            rbac.delete_cluster_role(binding)
