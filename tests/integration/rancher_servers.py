@@ -12,11 +12,14 @@ can do (inject a fault, connect a pretend agent) is asked through ``can(...)``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import ssl
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -130,7 +133,6 @@ class StandinServer(RancherServer):
 
 class RealServer(RancherServer):
     kind = "real"
-    abilities = ("audit",)
 
     def __init__(self):
         env = self.env()
@@ -139,6 +141,44 @@ class RealServer(RancherServer):
             env = self.env()
         self.url, self.token, self.ca_path = env["RANCHER_URL"], env["RANCHER_TOKEN"], env["RANCHER_CA_CERT"]
         self.audit_log = Path(env["RANCHER_REAL_AUDIT_LOG"])
+        # The cluster agent built from the same source runs as a process (hack/rancher-real agent) when asked.
+        self.abilities = ("audit", "agent") if os.environ.get("TENANCY_VCLUSTER_RANCHER_AGENT", "1") == "1" else ()
+
+    @contextlib.contextmanager
+    def agent_for(self, kubeconfig: Path, timeout: float = 900):
+        """Plays the kubelet for the cattle-cluster-agent Deployment of the vcluster ``kubeconfig`` reaches: once the
+        registration manifest is applied there, its agent runs as a process until the block ends."""
+        name = re.sub(r"[^a-z0-9-]", "-", kubeconfig.stem.lower())[:40].strip("-")
+        stop = threading.Event()
+        log = []
+
+        def watch():
+            deadline = time.monotonic() + timeout
+            while not stop.wait(2) and time.monotonic() < deadline:
+                if not kubeconfig.exists():
+                    continue
+                probe = subprocess.run(
+                    [str(RANCHER_REAL.parent / "local-cluster"), "env"], capture_output=True, text=True, check=False)
+                kubectl = [line.split("=", 1)[1] for line in probe.stdout.splitlines()
+                           if line.startswith("export LOCAL_CLUSTER_BIN=")]
+                binary = str(Path(kubectl[0].strip("'")) / "kubectl") if kubectl else "kubectl"
+                found = subprocess.run([binary, "--kubeconfig", str(kubeconfig), "-n", "cattle-system", "get",
+                                        "deployment", "cattle-cluster-agent"], capture_output=True, check=False)
+                if found.returncode != 0:
+                    continue
+                run = subprocess.run([str(RANCHER_REAL), "agent", name, str(kubeconfig)], capture_output=True,
+                                     text=True, check=False, timeout=300)
+                log.append(run.stdout + run.stderr)
+                return
+
+        thread = threading.Thread(target=watch, daemon=True)
+        thread.start()
+        try:
+            yield log
+        finally:
+            stop.set()
+            thread.join(30)
+            subprocess.run([str(RANCHER_REAL), "agent-down", name], capture_output=True, check=False, timeout=120)
 
     @staticmethod
     def env():
