@@ -527,7 +527,7 @@ def test_cluster_updates_as_rancher_requires(rancher, tmp_path):
         assert {"a": "1", "b": "2"}.items() <= cluster["labels"].items()
         assert cluster["labels"].get("cattle.io/creator") == "norman"  # Rancher's own label is kept
         assert cluster["annotations"]["note"] == "x"
-        assert cluster["agentEnvVars"] == [{"name": "HTTPS_PROXY", "value": "http://p:3128"}]
+        assert [(e["name"], e["value"]) for e in cluster["agentEnvVars"]] == [("HTTPS_PROXY", "http://p:3128")]
         requests = cluster["clusterAgentDeploymentCustomization"]["overrideResourceRequirements"]["requests"]
         assert requests == {"cpu": "100m", "memory": "512Mi"}  # Rancher's canonical quantities
 

@@ -3,8 +3,8 @@
 """How an agent customization comes back after Rancher stored it in its Go structs.
 
 rancher v2.12.0 pkg/apis/management.cattle.io/v3/cluster_types.go ``AgentDeploymentCustomization`` (and the
-k8s.io/api Toleration, Affinity, ResourceRequirements inside): every field is ``omitempty`` (empty strings, empty
-lists and a zero ``priorityClass.value`` disappear) and resource amounts are ``resource.Quantity``, written back in
+k8s.io/api Toleration, Affinity, ResourceRequirements inside): empty strings and lists disappear (``omitempty``; the
+real server keeps ``priorityClass.value: 0``) and resource amounts are ``resource.Quantity``, written back in
 canonical form (k8s.io/apimachinery pkg/api/resource ``CanonicalizeBytes``: ``0.1`` -> ``100m``, ``1000`` -> ``1k``,
 ``0.5Gi`` -> ``512Mi``). The quantity code here is the stand-in's own, written from the apimachinery rules, so that
 the module's copy is checked against an independent one.
@@ -55,8 +55,10 @@ def quantity(text):
 
 
 def _omit_empty(value):
+    """Empty values go (``omitempty``), and so do the ``type`` markers of Norman's own answers sent back in a PUT."""
     if isinstance(value, dict):
-        return {k: _omit_empty(v) for k, v in value.items() if v not in (None, "", [])}
+        return {k: _omit_empty(v) for k, v in value.items()
+                if v not in (None, "", []) and not (k == "type" and str(v).startswith("/v3/schemas/"))}
     if isinstance(value, list):
         return [_omit_empty(v) for v in value]
     return value
@@ -74,7 +76,62 @@ def stored_customization(custom):
                 resources[part] = {name: quantity(amount) for name, amount in resources[part].items()}
                 if not resources[part]:
                     del resources[part]
-    priority = (out.get("schedulingCustomization") or {}).get("priorityClass")
-    if isinstance(priority, dict) and priority.get("value") == 0:
-        del priority["value"]
+    return out
+
+
+# Norman's schema names of the nested objects of a cluster it answers with (``"type": "/v3/schemas/<name>"``), as the
+# real v2.12.0 server tags them: the schema of a field's object (or of each item of a list).
+SCHEMA_OF_FIELD = {
+    "agentEnvVars": "envVar",
+    "clusterAgentDeploymentCustomization": "agentDeploymentCustomization",
+    "fleetAgentDeploymentCustomization": "agentDeploymentCustomization",
+    "appendTolerations": "toleration",
+    "overrideAffinity": "affinity",
+    "nodeAffinity": "nodeAffinity",
+    "nodeSelectorTerms": "nodeSelectorTerm",
+    "matchFields": "nodeSelectorRequirement",
+    "preference": "nodeSelectorTerm",
+    "podAffinity": "podAffinity",
+    "podAntiAffinity": "podAntiAffinity",
+    "podAffinityTerm": "podAffinityTerm",
+    "labelSelector": "labelSelector",
+    "namespaceSelector": "labelSelector",
+    "overrideResourceRequirements": "resourceRequirements",
+    "schedulingCustomization": "agentSchedulingCustomization",
+    "priorityClass": "priorityClassSpec",
+    "podDisruptionBudget": "podDisruptionBudgetSpec",
+}
+# Fields whose schema depends on the object they are in.
+SCHEMA_IN = {
+    ("nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution"): "nodeSelector",
+    ("nodeAffinity", "preferredDuringSchedulingIgnoredDuringExecution"): "preferredSchedulingTerm",
+    ("podAffinity", "requiredDuringSchedulingIgnoredDuringExecution"): "podAffinityTerm",
+    ("podAffinity", "preferredDuringSchedulingIgnoredDuringExecution"): "weightedPodAffinityTerm",
+    ("podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution"): "podAffinityTerm",
+    ("podAntiAffinity", "preferredDuringSchedulingIgnoredDuringExecution"): "weightedPodAffinityTerm",
+    ("nodeSelectorTerm", "matchExpressions"): "nodeSelectorRequirement",
+    ("labelSelector", "matchExpressions"): "labelSelectorRequirement",
+}
+
+
+def _tag(value, schema):
+    if isinstance(value, list):
+        return [_tag(item, schema) for item in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, item in value.items():
+        child = SCHEMA_IN.get((schema, key)) or SCHEMA_OF_FIELD.get(key)
+        out[key] = _tag(item, child) if child else item
+    if schema:
+        out["type"] = "/v3/schemas/" + schema
+    return out
+
+
+def with_schema_types(cluster):
+    """A cluster view with Norman's ``type`` markers on the nested objects of its agent settings."""
+    out = dict(cluster)
+    for field in ("agentEnvVars", "clusterAgentDeploymentCustomization", "fleetAgentDeploymentCustomization"):
+        if out.get(field) is not None:
+            out[field] = _tag(out[field], SCHEMA_OF_FIELD[field])
     return out

@@ -285,7 +285,10 @@ class Handler(BaseHTTPRequestHandler):
             feature["value"] = body.get("value")
         elif method != "GET":
             raise ApiError(405, "MethodNotAllow", "Method %s not supported" % method)
-        return 200, dict(copy.deepcopy(feature), type="feature", id=name, name=name), JSON
+        view = {"type": "feature", "baseType": "feature", "id": name, "name": name, "value": feature["value"],
+                "state": "active", "status": {"default": feature["default"], "dynamic": feature["dynamic"],
+                                              "lockedValue": None, "type": "/v3/schemas/featureStatus"}}
+        return 200, view, JSON
 
     def _manifest(self, token, cid):
         state = self.state

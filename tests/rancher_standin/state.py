@@ -32,7 +32,7 @@ import string
 import uuid
 
 from . import webhook
-from .gojson import stored_customization
+from .gojson import stored_customization, with_schema_types
 from .norman import ApiError, apply_update
 from .profiles import get_profile
 
@@ -230,7 +230,7 @@ class StandinState:
     def new_cluster(self, body, tok=None, cluster_id=None):
         name = body.get("name")
         if not name:
-            raise ApiError(422, "MissingRequired", "Cluster name is required", field="Cluster name")
+            raise ApiError(422, "MissingRequired", "", field="Cluster name")
         self.check_name_free(name, tok)
         cid = cluster_id or "c-" + rand(NAME_ALPHABET, 5)
         obj = {
@@ -244,7 +244,7 @@ class StandinState:
             "driver": "",
             "internal": False,
             "labels": {"cattle.io/creator": "norman"},
-            "annotations": {"field.cattle.io/creatorId": tok["user"] if tok else "user-admin"},
+            "annotations": {},
             "agentEnvVars": [],
             "fleetWorkspaceName": "fleet-default",
             "enableNetworkPolicy": False,
@@ -276,6 +276,8 @@ class StandinState:
         custom = obj.get("clusterAgentDeploymentCustomization")
         if isinstance(custom, dict) and not self.profile["scheduling_customization"]:
             custom.pop("schedulingCustomization", None)
+        if isinstance(obj.get("agentEnvVars"), list):
+            obj["agentEnvVars"] = [{k: v for k, v in e.items() if k != "type"} for e in obj["agentEnvVars"]]
         for field in ("clusterAgentDeploymentCustomization", "fleetAgentDeploymentCustomization"):
             if isinstance(obj.get(field), dict):
                 try:
@@ -296,7 +298,7 @@ class StandinState:
         """``Store.Update``: the name is required; norman merges the body (see :mod:`.norman`)."""
         name = body.get("name")
         if not isinstance(name, str) or not name:
-            raise ApiError(422, "MissingRequired", "Cluster name is required", field="Cluster name")
+            raise ApiError(422, "MissingRequired", "", field="Cluster name")
         if name.lower() != obj["name"].lower():
             self.check_name_free(name, tok, ignore=obj)
         new = apply_update(copy.deepcopy(obj), body, UPDATABLE_CLUSTER_FIELDS, STRUCT_CLUSTER_FIELDS, replace)
@@ -324,7 +326,7 @@ class StandinState:
     def cluster_view(self, obj, base):
         state, transitioning, message = summarize(obj)
         obj["state"], obj["transitioning"], obj["transitioningMessage"] = state, transitioning, message
-        view = self.public(obj)
+        view = with_schema_types(self.public(obj))
         link = "%s/v3/clusters/%s" % (base, obj["id"])
         view["links"] = {
             "self": link,

@@ -4,9 +4,10 @@
 """The cluster agent's settings (``agentEnvVars``, ``clusterAgentDeploymentCustomization``): their canonical form,
 and the checks Rancher's webhook makes, run here before anything is written.
 
-Canonical form: what Rancher answers after storing the value in Go structs (``omitempty`` drops empty strings and
-lists; ``resource.Quantity`` rewrites quantities, see :mod:`.quantity`), so a value given in another spelling is not
-reported as changed on every run.
+Canonical form: what Rancher answers once its controllers stored the value through Go structs (``omitempty`` drops
+empty strings and lists; ``resource.Quantity`` rewrites quantities, see :mod:`.quantity`; seen within a second on the
+real v2.12.0 server), without the ``type`` markers Norman adds to nested objects, so a value given in another
+spelling is not reported as changed on every run.
 
 Checks (rancher/webhook v0.8.0, the webhook of Rancher v2.12.0):
 
@@ -42,12 +43,17 @@ def env_vars(items):
     return [{"name": i["name"], "value": i.get("value") or ""} for i in items or []]
 
 
+def _is_schema_marker(key, value):
+    """Norman tags every nested object it returns with ``"type": "/v3/schemas/<schema>"`` (not part of the spec)."""
+    return key == "type" and isinstance(value, str) and value.startswith("/v3/schemas/")
+
+
 def _drop_empty(value):
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
             item = _drop_empty(item)
-            if item is None or item == "" or item == []:
+            if item is None or item == "" or item == [] or _is_schema_marker(key, item):
                 continue
             out[key] = item
         return out

@@ -61,14 +61,15 @@ class RancherClient(RancherHTTP):
     def feature_enabled(self, name):
         """Effective value of a feature flag (``value``, else ``default``); None when this Rancher has no such feature.
 
-        v3 ``features`` embed the spec and status of ``features.management.cattle.io`` (global_types.go ``Feature``).
+        A v3 ``feature`` shows the spec's ``value`` at the top and the status (with ``default``) under ``status``
+        (global_types.go ``Feature``, as Rancher v2.12.0 answers).
         """
         obj = self.get_or_none("/v3/features/%s" % quote(name, safe=""))
         if obj is None:
             return None
         if obj.get("value") is not None:
             return bool(obj["value"])
-        return bool(obj.get("default"))
+        return bool((obj.get("status") or {}).get("default", obj.get("default")))
 
     # -- creates that are safe to retry --------------------------------------------------------
     def _create(self, path, body, lookup):

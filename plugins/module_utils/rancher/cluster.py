@@ -76,7 +76,9 @@ def diff_view(obj):
         "labels": dict(obj.get("labels") or {}),
         "annotations": dict(obj.get("annotations") or {}),
         "agent_env_vars": agent_settings.env_vars(obj.get("agentEnvVars")),
-        "cluster_agent_deployment_customization": obj.get("clusterAgentDeploymentCustomization"),
+        "cluster_agent_deployment_customization": agent_settings.canonical_customization(
+            obj.get("clusterAgentDeploymentCustomization")
+        ),
     }
 
 

@@ -7,6 +7,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.tenancy.vcluster.plugins.module_utils.rancher.agent_settings import (
+    canonical_customization,
+    env_vars,
+)
+
 
 def condition_status(obj, cond_type):
     """Status (``"True"``/``"False"``/``"Unknown"``) of a condition of a v3 or v1 object, or None."""
@@ -40,6 +45,6 @@ def cluster_summary(obj):
         "conditions": conditions,
         "labels": dict(obj.get("labels") or {}),
         "annotations": dict(obj.get("annotations") or {}),
-        "agent_env_vars": list(obj.get("agentEnvVars") or []),
-        "cluster_agent_deployment_customization": obj.get("clusterAgentDeploymentCustomization"),
+        "agent_env_vars": env_vars(obj.get("agentEnvVars")),
+        "cluster_agent_deployment_customization": canonical_customization(obj.get("clusterAgentDeploymentCustomization")),
     }

@@ -62,6 +62,9 @@ def create(api, name="vc-a", **extra):
     return body
 
 
+ENV = "/v3/schemas/envVar"  # Norman tags nested objects with their schema
+
+
 def conds(obj):
     return {c["type"]: c["status"] for c in obj["conditions"]}
 
@@ -298,14 +301,15 @@ def test_v3_put_merges_and_replace_replaces(api, standin):
     assert (status, body["code"], body["fieldName"]) == (422, "MissingRequired", "Cluster name")
     obj = api.call("PUT", "/v3/clusters/" + cid, {"name": "vc-a",
                                                   "clusterAgentDeploymentCustomization": {"overrideAffinity": {}}})[1]
-    merged = {"appendTolerations", "overrideResourceRequirements", "overrideAffinity"}
+    merged = {"appendTolerations", "overrideResourceRequirements", "overrideAffinity", "type"}
     assert set(obj["clusterAgentDeploymentCustomization"]) == merged
     obj = api.call(
         "PUT",
         "/v3/clusters/%s?_replace=true" % cid,
         dict(obj, clusterAgentDeploymentCustomization={"overrideAffinity": {}}),
     )[1]
-    assert obj["clusterAgentDeploymentCustomization"] == {"overrideAffinity": {}}
+    assert obj["clusterAgentDeploymentCustomization"] == {"overrideAffinity": {"type": "/v3/schemas/affinity"},
+                                                          "type": "/v3/schemas/agentDeploymentCustomization"}
 
 
 @pytest.mark.parametrize("standin", [{"profile": "2.7"}], indirect=True)
@@ -330,7 +334,7 @@ def test_v1_is_source_of_truth_before_2_11(api, standin):
     assert mgmt["labels"]["a"] == "1" and mgmt["annotations"]["provisioning.cattle.io/administrated"] == "false"
     api.call("PUT", "/v3/clusters/" + cid, {"name": "vc-v1", "agentEnvVars": [{"name": "X", "value": "2"}]})
     standin.step()
-    assert api.call("GET", "/v3/clusters/" + cid)[1]["agentEnvVars"] == [{"name": "X", "value": "1"}]  # overwritten
+    assert api.call("GET", "/v3/clusters/" + cid)[1]["agentEnvVars"] == [{"name": "X", "value": "1", "type": ENV}]  # overwritten
     status, body, _unused = api.call(
         "POST", "/v1/provisioning.cattle.io.clusters", {"metadata": {"name": "vc-v1", "namespace": "fleet-default"}}
     )
@@ -355,7 +359,7 @@ def test_v1_edits_not_propagated_from_2_11(api, standin):
     v1["spec"]["agentEnvVars"] = [{"name": "X", "value": "1"}]
     assert api.call("PUT", "/v1/provisioning.cattle.io.clusters/fleet-default/vc-v1", v1)[0] == 200
     standin.step()
-    assert api.call("GET", "/v3/clusters/" + cid)[1]["agentEnvVars"] == [{"name": "X", "value": "2"}]
+    assert api.call("GET", "/v3/clusters/" + cid)[1]["agentEnvVars"] == [{"name": "X", "value": "2", "type": ENV}]
     standin.make_active(cid)
     v1 = api.call("GET", "/v1/provisioning.cattle.io.clusters/fleet-default/vc-v1")[1]
     assert v1["status"]["ready"] is True
@@ -451,12 +455,12 @@ def test_loopback_only():
 
 # -- strictness (each names the upstream behaviour it follows; see tests/rancher_standin/*.py) ------------------
 def test_put_labels_replace_the_old_ones_except_cattle_io_keys(api, standin):
-    cid = create(api, labels={"a": "1"}, annotations={"note": "x"})["id"]
+    cid = create(api, labels={"a": "1"}, annotations={"note": "x", "field.cattle.io/description": "d"})["id"]
     obj = api.call("PUT", "/v3/clusters/" + cid, {"name": "vc-a", "labels": {"b": "2", "cattle.io/creator": "me"}})[1]
     assert obj["labels"] == {"b": "2", "cattle.io/creator": "norman"}  # a removed; the protected key kept, not set
     assert obj["annotations"]["note"] == "x"  # not in the body: left alone
     obj = api.call("PUT", "/v3/clusters/" + cid, {"name": "vc-a", "annotations": {}})[1]
-    assert obj["annotations"] == {"field.cattle.io/creatorId": "user-admin"}  # field.cattle.io/* survives
+    assert obj["annotations"] == {"field.cattle.io/description": "d"}  # field.cattle.io/* survives
 
 
 @pytest.mark.parametrize("standin", [{"page_size": 2}], indirect=True)
@@ -496,8 +500,10 @@ def test_customization_comes_back_in_go_form_and_bad_quantities_are_refused(api,
               "appendTolerations": [{"key": "k", "operator": "Exists", "value": ""}]}
     obj = create(api, clusterAgentDeploymentCustomization=custom)
     assert obj["clusterAgentDeploymentCustomization"] == {
-        "overrideResourceRequirements": {"requests": {"cpu": "100m", "memory": "1k"}},
-        "appendTolerations": [{"key": "k", "operator": "Exists"}]}
+        "overrideResourceRequirements": {"requests": {"cpu": "100m", "memory": "1k"},
+                                         "type": "/v3/schemas/resourceRequirements"},
+        "appendTolerations": [{"key": "k", "operator": "Exists", "type": "/v3/schemas/toleration"}],
+        "type": "/v3/schemas/agentDeploymentCustomization"}
     bad = {"overrideResourceRequirements": {"limits": {"cpu": "x"}}}
     status, body, _unused = api.call("PUT", "/v3/clusters/" + obj["id"], {
         "name": "vc-a", "clusterAgentDeploymentCustomization": bad})
@@ -509,7 +515,7 @@ SCHEDULING = {"schedulingCustomization": {"podDisruptionBudget": {"minAvailable"
 
 def test_scheduling_customization_needs_the_feature_flag(api, standin):
     feature = api.call("GET", "/v3/features/cluster-agent-scheduling-customization")[1]
-    assert (feature["value"], feature["default"]) == (None, False)
+    assert (feature["value"], feature["status"]["default"]) == (None, False)
     status, body, _unused = api.call("POST", "/v3/clusters", {"name": "vc-a", "clusterAgentDeploymentCustomization":
                                                               SCHEDULING})
     assert status == 400 and "feature must be enabled" in body["message"]

@@ -416,8 +416,10 @@ def test_find_cluster_sees_a_cluster_on_a_later_page():
 
 
 def test_feature_flag_value_wins_over_default_and_missing_is_none():
-    cl, _unused, _unused2 = make((200, {"id": "f", "value": None, "default": False}))
+    cl, _unused, _unused2 = make((200, {"id": "f", "value": None, "status": {"default": False}}))
     assert cl.feature_enabled("f") is False
+    cl, _unused, _unused2 = make((200, {"id": "f", "value": None, "status": {"default": True}}))
+    assert cl.feature_enabled("f") is True
     cl, _unused, _unused2 = make((200, {"id": "f", "value": True, "default": False}))
     assert cl.feature_enabled("f") is True
     cl, _unused, _unused2 = make((404, norman(404, "NotFound", "features.management.cattle.io \"f\" not found")))
