@@ -14,7 +14,7 @@ COLL_LINK := $(COLL_ROOT)/ansible_collections/tenancy/vcluster
 export ANSIBLE_COLLECTIONS_PATH := $(abspath $(COLL_ROOT))
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help setup collection lint ruff ansible-lint sanity unit integration reliability test demo bench cluster-up cluster-down clean docs
+.PHONY: help setup collection lint ruff ansible-lint sanity unit integration reliability test test-rancher-real demo bench cluster-up cluster-down clean docs
 
 help:
 	@echo "make demo   provision the sample tenant on the local control plane"
@@ -64,6 +64,10 @@ bench: setup
 
 test: setup
 	hack/run-tests
+
+# The Rancher suite against the real Rancher v2.12.0 server built from ../shared/rancher-src (hack/rancher-real).
+test-rancher-real: setup
+	hack/run-rancher-real
 
 demo: setup
 	hack/demo

@@ -38,6 +38,11 @@ options:
     description: Whether the vcluster is (re)deployed in the same run (then its own Pod Security level can change).
     type: bool
     default: true
+  server_url:
+    description:
+      - Rancher's C(server-url) setting as M(tenancy.vcluster.rancher_cluster) returned it (RV(tenancy.vcluster.rancher_cluster#module:server_url));
+        empty stops the import (Rancher deploys the agent only once it is set). Not given, it is not checked.
+    type: str
 """
 
 EXAMPLES = r"""
@@ -64,7 +69,7 @@ from urllib.parse import urlsplit
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.tenancy.vcluster.plugins.module_utils.rancher.import_plan import plan
+from ansible_collections.tenancy.vcluster.plugins.module_utils.rancher.import_plan import plan, recorded_cluster_ids
 
 
 def resolve(host):
@@ -80,13 +85,22 @@ def resolve(host):
     return sorted({info[4][0] for info in infos})
 
 
-def rancher_import_plan(tenant, namespace, release, rancher_url, provisioning=True):
+def rancher_import_plan(tenant, namespace, release, rancher_url, provisioning=True, server_url=None):
     host = urlsplit(rancher_url or "").hostname
     if not host:
         raise AnsibleFilterError(f"rancher_import_plan: {rancher_url!r} is not a URL with a host name")
-    return plan(tenant, namespace or {}, release or {}, resolve(host), host, bool(provisioning))
+    return plan(
+        tenant,
+        namespace or {},
+        release or {},
+        resolve(host),
+        host,
+        bool(provisioning),
+        server_url=server_url,
+        rancher_url=rancher_url.rstrip("/"),
+    )
 
 
 class FilterModule:
     def filters(self):
-        return {"rancher_import_plan": rancher_import_plan}
+        return {"rancher_import_plan": rancher_import_plan, "rancher_recorded_ids": recorded_cluster_ids}

@@ -145,7 +145,7 @@ kubernetes_version:
   type: str
   sample: "1.34"
 access:
-  description: One entry per O(access_checks) entry, in order, with the answer.
+  description: One entry per O(access_checks) entry, in order, then the O(rancher_project) reviews, with the answer.
   returned: success
   type: list
   elements: dict

@@ -24,14 +24,20 @@ description:
     cluster in C(fleet-default), as the Rancher UI creates it.
   - Idempotent by O(name) (Rancher compares cluster names case-insensitively). Only the labels and annotations
     given are managed; other keys (Rancher adds its own) are left alone. O(agent_env_vars) and
-    O(cluster_agent_deployment_customization) are compared as a whole when given.
-  - On Rancher 2.11 and later the annotation C(rancher.io/imported-cluster-version-management) is set to
-    C("false") unless O(annotations) sets it, so Rancher does not install upgrade plans into a k3s or RKE2
-    flavoured vcluster. Older Rancher versions do not have it; a warning is given when such a cluster reports
-    driver C(k3s) or C(rke2).
-  - The registration token is auto-created by Rancher; the module waits for it and only creates one when none
-    appears. When Rancher leaves the manifest URL empty (its C(server-url) setting is unset) the URL is built
-    from the token, as Rancher would, and a warning says how to fix the setting.
+    O(cluster_agent_deployment_customization) are compared as a whole when given, in the form Rancher gives them
+    back (quantities in canonical form, so C(0.1) and C(100m) are the same).
+  - Updates go through the management cluster (C(PUT /v3/clusters/<id>) with the cluster's name, as Rancher
+    requires). Labels and annotations whose key contains C(cattle.io/) cannot be changed that way (Rancher keeps
+    them); the module fails instead of reporting a change that never happens.
+  - On Rancher 2.11 and later, once the cluster reports driver C(k3s) or C(rke2) (a k3s vcluster, after its agent
+    connected), the annotation C(rancher.io/imported-cluster-version-management) is set to C("false") unless
+    O(annotations) sets it, so Rancher does not install upgrade plans into it. Rancher's webhook applies the
+    annotation to those drivers only, so other clusters do not get it. Older Rancher versions do not have it; a
+    warning is given when such a cluster reports driver C(k3s) or C(rke2).
+  - The registration token is auto-created by Rancher; the module waits for it and its commands, and only creates
+    one when none appears. When Rancher leaves the commands empty because its C(server-url) setting is unset, the
+    manifest URL is built from O(rancher_url); the manifest served there points the agent at that URL, but Rancher
+    does not finish an import without C(server-url), so a warning says so, and O(wait=active) fails at once.
   - The registration token is a secret. It is added to the values Ansible masks, so it shows as C(********) in
     every result and log, including inside RV(registration.manifest_url) and the commands. Use
     O(manifest_dest) to get the manifest itself into a file (mode 0600) that C(kubernetes.core.k8s) can apply.
@@ -55,10 +61,11 @@ options:
     description:
       - V(v3) manages a C(management.cattle.io/v3) cluster through C(/v3/clusters) (works on every Rancher 2.6-2.12,
         stable C(c-xxxxx) ids).
-      - V(v1) manages a C(provisioning.cattle.io/v1) cluster in C(fleet-default) through C(/v1) (Steve); Rancher
+      - V(v1) creates a C(provisioning.cattle.io/v1) cluster in C(fleet-default) through C(/v1) (Steve); Rancher
         generates the management cluster C(c-m-xxxxxxxx). On Rancher 2.11 and later the management cluster is the
-        source of truth for agent settings of imported clusters, so O(agent_env_vars) and
-        O(cluster_agent_deployment_customization) are written there; on older versions to the v1 object.
+        source of truth of an imported cluster's labels, annotations and spec, so later changes are compared and
+        written there; on older versions Rancher rebuilds the management cluster from the v1 object, which is
+        written.
     type: str
     choices: [v3, v1]
     default: v3
@@ -78,6 +85,7 @@ options:
     description:
       - Extra environment variables of the C(cattle-cluster-agent), for example C(HTTPS_PROXY). The whole list is
         compared with Rancher's. Not managed when omitted.
+      - A C(NO_PROXY) value must not contain spaces (Rancher refuses it).
     type: list
     elements: dict
     suboptions:
@@ -94,9 +102,12 @@ options:
       - Rancher's C(clusterAgentDeploymentCustomization), in Rancher's own (camelCase) shape, with the keys
         C(appendTolerations) (a list of tolerations), C(overrideAffinity) (an affinity),
         C(overrideResourceRequirements) (resource requests and limits) and C(schedulingCustomization).
-      - Needs Rancher 2.7.5 or later; C(schedulingCustomization) needs 2.11 or later (and Rancher's feature flag
-        C(cluster-agent-scheduling-customization)). The module fails on older versions instead of having Rancher
-        silently drop the field.
+      - Needs Rancher 2.7.5 or later; C(schedulingCustomization) needs 2.11 or later and Rancher's feature flag
+        C(cluster-agent-scheduling-customization) (off by default), which the module reads before any write. The
+        module fails instead of having Rancher silently drop or refuse the field.
+      - Checked before any write as Rancher's webhook checks it - toleration and node affinity keys are label names,
+        label selectors are valid, a priority class value lies within +-1e9 with preemption C(PreemptLowerPriority)
+        or C(Never), a PDB sets one of C(minAvailable)/C(maxUnavailable) (a whole number or C(0%)-C(100%)).
       - Compared as a whole; keys removed here are removed in Rancher (C(PUT ?_replace=true)).
       - There is no C(securityContext) in it; the agent cannot be made to pass the C(restricted) Pod Security Standard.
     type: dict
@@ -261,6 +272,11 @@ registration:
     manifest_path:
       description: O(manifest_dest), when given.
       type: str
+server_url:
+  description: Rancher's C(server-url) setting (empty when unset, see the description).
+  returned: when O(state=present)
+  type: str
+  sample: https://rancher.example.com
 server_version:
   description: Rancher's C(server-version) setting.
   returned: always
@@ -268,361 +284,17 @@ server_version:
   sample: v2.12.1
 """
 
-import copy
-import os
-import tempfile
-
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.tenancy.vcluster.plugins.module_utils.rancher.args import (
-    RANCHER_AUTH_ARG_SPEC,
-    client_from_module,
-)
-from ansible_collections.tenancy.vcluster.plugins.module_utils.rancher.client import (
-    VERSION_MANAGEMENT_ANNOTATION,
-    cluster_summary,
-    version_at_least,
-)
-from ansible_collections.tenancy.vcluster.plugins.module_utils.rancher.errors import RancherError
-
-# Poll interval in seconds while waiting; tests lower it.
-POLL_INTERVAL = 3.0
-# How long the auto-created registration token may take before one is created.
-TOKEN_GRACE = 10.0
-TOKEN_TIMEOUT = 120.0
-V1_LINK_TIMEOUT = 120.0
-READ_ONLY_FIELDS = ("links", "actions", "state", "transitioning", "transitioningMessage", "conditions")
-
-
-def _env(items):
-    return [{"name": i["name"], "value": i.get("value") or ""} for i in items or []]
-
-
-class ClusterTask(object):
-    def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self.client = client_from_module(module, poll_interval=POLL_INTERVAL)
-        self.warnings = []
-        self.version = None
-
-    # -- desired state ----------------------------------------------------------------------
-    def check_version_support(self):
-        custom = self.params["cluster_agent_deployment_customization"]
-        if custom is not None and not version_at_least(self.version, (2, 7, 5)):
-            self.module.fail_json(
-                msg="cluster_agent_deployment_customization needs Rancher 2.7.5 or later; this Rancher is %s. "
-                "Remove the option or upgrade Rancher." % self.client.server_version_text()
-            )
-        if custom and custom.get("schedulingCustomization") is not None and not version_at_least(
-            self.version, (2, 11, 0)
-        ):
-            self.module.fail_json(
-                msg="cluster_agent_deployment_customization.schedulingCustomization needs Rancher 2.11 or later; "
-                "this Rancher is %s." % self.client.server_version_text()
-            )
-
-    def desired_annotations(self):
-        annotations = dict(self.params["annotations"] or {})
-        if version_at_least(self.version, (2, 11, 0)):
-            annotations.setdefault(VERSION_MANAGEMENT_ANNOTATION, "false")
-        return {k: str(v) for k, v in annotations.items()}
-
-    def changes(self, current):
-        """Fields of ``current`` (a v3 cluster, or a flattened v1 view) that differ from the options."""
-        out = {}
-        labels = {k: str(v) for k, v in (self.params["labels"] or {}).items()}
-        if any((current.get("labels") or {}).get(k) != v for k, v in labels.items()):
-            out["labels"] = dict(current.get("labels") or {}, **labels)
-        annotations = self.desired_annotations()
-        if any((current.get("annotations") or {}).get(k) != v for k, v in annotations.items()):
-            out["annotations"] = dict(current.get("annotations") or {}, **annotations)
-        if self.params["description"] is not None and (current.get("description") or "") != self.params[
-            "description"
-        ] and self.params["api"] == "v3":
-            out["description"] = self.params["description"]
-        return out
-
-    def agent_changes(self, current):
-        out = {}
-        if self.params["agent_env_vars"] is not None:
-            wanted = _env(self.params["agent_env_vars"])
-            if _env(current.get("agentEnvVars")) != wanted:
-                out["agentEnvVars"] = wanted
-        custom = self.params["cluster_agent_deployment_customization"]
-        if custom is not None and (current.get("clusterAgentDeploymentCustomization") or {}) != custom:
-            out["clusterAgentDeploymentCustomization"] = custom
-        return out
-
-    @staticmethod
-    def diff_view(obj):
-        if not obj:
-            return {}
-        return {
-            "name": obj.get("name"),
-            "description": obj.get("description") or "",
-            "labels": dict(obj.get("labels") or {}),
-            "annotations": dict(obj.get("annotations") or {}),
-            "agent_env_vars": _env(obj.get("agentEnvVars")),
-            "cluster_agent_deployment_customization": obj.get("clusterAgentDeploymentCustomization"),
-        }
-
-    # -- v3 ------------------------------------------------------------------------------------
-    def apply_v3(self, current, update):
-        replace = "clusterAgentDeploymentCustomization" in update and bool(
-            current.get("clusterAgentDeploymentCustomization")
-        )
-        if replace:
-            # Norman merges maps on PUT; removing keys needs the whole object with ?_replace=true.
-            body = {k: copy.deepcopy(v) for k, v in current.items() if k not in READ_ONLY_FIELDS}
-            body.update(update)
-            return self.client.update_cluster(current["id"], body, replace=True)
-        return self.client.update_cluster(current["id"], update)
-
-    def present_v3(self):
-        current = self.client.find_cluster(self.params["name"])
-        changed = False
-        before = self.diff_view(current)
-        if current is None:
-            changed = True
-            body = {"name": self.params["name"]}
-            body.update(self.changes({}))
-            body.update(self.agent_changes({}))
-            if self.module.check_mode:
-                return changed, None, before, self.diff_view(body)
-            current = self.client.create_cluster(body)
-        else:
-            update = self.changes(current)
-            update.update(self.agent_changes(current))
-            if update:
-                changed = True
-                after = dict(current, **update)
-                if self.module.check_mode:
-                    return changed, current, before, self.diff_view(after)
-                current = self.apply_v3(current, update)
-        return changed, current, before, self.diff_view(current)
-
-    # -- v1 ------------------------------------------------------------------------------------
-    def v1_flat(self, v1, mgmt):
-        """A v3-like view of a v1 cluster: metadata from v1, agent settings from their source of truth."""
-        meta = v1.get("metadata") or {}
-        spec = v1.get("spec") or {}
-        flat = {
-            "name": meta.get("name"),
-            "labels": meta.get("labels") or {},
-            "annotations": meta.get("annotations") or {},
-            "agentEnvVars": spec.get("agentEnvVars") or [],
-            "clusterAgentDeploymentCustomization": spec.get("clusterAgentDeploymentCustomization"),
-        }
-        if mgmt is not None and version_at_least(self.version, (2, 11, 0)):
-            flat["agentEnvVars"] = mgmt.get("agentEnvVars") or []
-            flat["clusterAgentDeploymentCustomization"] = mgmt.get("clusterAgentDeploymentCustomization")
-        return flat
-
-    def wait_v1_link(self, name):
-        deadline = self.client.clock() + V1_LINK_TIMEOUT
-        while True:
-            v1 = self.client.get_cluster_v1(name)
-            cid = ((v1 or {}).get("status") or {}).get("clusterName")
-            if cid:
-                return v1, cid
-            if self.client.clock() >= deadline:
-                self.module.fail_json(
-                    msg="Rancher did not create the management cluster of fleet-default/%s within %ss "
-                    "(status.clusterName is empty). Check Rancher's provisioning controllers." % (name, V1_LINK_TIMEOUT)
-                )
-            self.client.sleep(self.client.poll_interval)
-
-    def present_v1(self):
-        name = self.params["name"]
-        new_mgmt_truth = version_at_least(self.version, (2, 11, 0))
-        v1 = self.client.get_cluster_v1(name)
-        if v1 is None:
-            meta_changes = self.changes({})
-            agent = self.agent_changes({})
-            after = self.diff_view(dict(meta_changes, name=name, **agent))
-            if self.module.check_mode:
-                return True, None, {}, after
-            self.client.create_cluster_v1(
-                name, spec=agent, labels=meta_changes.get("labels"), annotations=meta_changes.get("annotations")
-            )
-            v1, cid = self.wait_v1_link(name)
-            return True, self.client.get_cluster(cid), {}, after
-        cid = (v1.get("status") or {}).get("clusterName")
-        if not cid:
-            v1, cid = self.wait_v1_link(name)
-        mgmt = self.client.get_cluster(cid)
-        flat = self.v1_flat(v1, mgmt)
-        before = self.diff_view(flat)
-        meta_changes = self.changes(flat)
-        agent = self.agent_changes(flat)
-        if not meta_changes and not agent:
-            return False, mgmt, before, before
-        after = self.diff_view(dict(flat, **dict(meta_changes, **agent)))
-        if self.module.check_mode:
-            return True, mgmt, before, after
-        v1_agent = {} if new_mgmt_truth else agent
-        if meta_changes or v1_agent:
-
-            def mutate(obj):
-                meta = obj.setdefault("metadata", {})
-                if "labels" in meta_changes:
-                    meta["labels"] = meta_changes["labels"]
-                if "annotations" in meta_changes:
-                    meta["annotations"] = meta_changes["annotations"]
-                spec = obj.setdefault("spec", {})
-                spec.update(v1_agent)
-
-            self.client.update_cluster_v1(name, mutate)
-        if new_mgmt_truth and agent:
-            self.apply_v3(mgmt, agent)
-        return True, self.client.get_cluster(cid), before, after
-
-    # -- registration ----------------------------------------------------------------------------
-    def registration(self, cluster_id):
-        wait = self.params["wait"]
-        if self.module.check_mode:
-            crt = self.client.find_registration_token(cluster_id)
-            if crt is None or not crt.get("token"):
-                return {}
-        elif wait == "none":
-            crt = self.client.registration_token(cluster_id, create=False, timeout=0)
-            if crt is None:
-                return {}
-        else:
-            crt = self.client.registration_token(
-                cluster_id, create=True, timeout=min(TOKEN_TIMEOUT, self.params["wait_timeout"]), grace=TOKEN_GRACE
-            )
-        token = crt.get("token")
-        if token:
-            # Ansible masks this value in every result, warning and log line from here on.
-            self.module.no_log_values.add(token)
-            self.client.add_secret(token)
-        server_url = None
-        if not crt.get("manifestUrl"):
-            server_url = self.client.setting("server-url")
-            if not server_url:
-                self.warnings.append(
-                    "Rancher's server-url setting is unset, so Rancher left the registration URL empty and the agent "
-                    "will not know where to connect. The manifest URL was built from rancher_url. Set it once "
-                    "(Global Settings > server-url, or PUT /v3/settings/server-url) to the URL the agents can reach."
-                )
-        reg, built = self.client.registration(crt, cluster_id, server_url=server_url or None)
-        reg["built"] = built
-        return reg
-
-    def write_manifest(self, reg):
-        dest = self.params["manifest_dest"]
-        if not dest or not reg:
-            return False
-        reg["manifest_path"] = dest
-        text = self.client.fetch_manifest(reg["manifest_url"])
-        data = text.encode("utf-8")
-        try:
-            with open(dest, "rb") as handle:
-                if handle.read() == data:
-                    if (os.stat(dest).st_mode & 0o777) != 0o600:
-                        if not self.module.check_mode:
-                            os.chmod(dest, 0o600)
-                        return True
-                    return False
-        except OSError:
-            pass
-        if self.module.check_mode:
-            return True
-        directory = os.path.dirname(os.path.abspath(dest))
-        fd, tmp = tempfile.mkstemp(prefix=".rancher-manifest-", dir=directory)
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.rename(tmp, dest)
-        except Exception:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
-        return True
-
-    # -- main --------------------------------------------------------------------------------------
-    def run(self):
-        self.client.ping()
-        self.version = self.client.server_version()
-        result = {"changed": False, "cluster": {}, "registration": {}, "server_version": ""}
-        result["server_version"] = self.client.server_version_text()
-        if self.params["state"] == "absent":
-            return self.absent(result)
-        self.check_version_support()
-        if self.params["api"] == "v1":
-            changed, current, before, after = self.present_v1()
-        else:
-            changed, current, before, after = self.present_v3()
-        result["changed"] = changed
-        if self.module._diff:
-            result["diff"] = {"before": before, "after": after}
-        if current is None:
-            return result
-        cid = current["id"]
-        reg = self.registration(cid)
-        if self.write_manifest(reg):
-            result["changed"] = True
-        wait = self.params["wait"]
-        if wait in ("connected", "active") and not (self.module.check_mode and changed and current is None):
-            current = self.client.wait_cluster(cid, wait, self.params["wait_timeout"])
-        else:
-            current = self.client.get_cluster(cid) or current
-        summary = cluster_summary(current)
-        if self.params["api"] == "v1":
-            summary["v1_id"] = "fleet-default/%s" % self.params["name"]
-        if summary["driver"] in ("k3s", "rke2") and not version_at_least(self.version, (2, 11, 0)):
-            self.warnings.append(
-                "Cluster %s reports driver %s: Rancher %s may deploy system-upgrade-controller plans into it, and "
-                "has no annotation to turn that off before 2.11. Prefer the k8s distro for imported vclusters."
-                % (summary["name"], summary["driver"], result["server_version"])
-            )
-        result["cluster"] = summary
-        result["registration"] = reg
-        return result
-
-    def absent(self, result):
-        name = self.params["name"]
-        wait = self.params["wait"] != "none"
-        timeout = self.params["wait_timeout"]
-        if self.params["api"] == "v1":
-            v1 = self.client.get_cluster_v1(name)
-            if v1 is None:
-                return result
-            cid = (v1.get("status") or {}).get("clusterName")
-            mgmt = self.client.get_cluster(cid) if cid else None
-            result["changed"] = True
-            if self.module._diff:
-                result["diff"] = {"before": self.diff_view(self.v1_flat(v1, mgmt)), "after": {}}
-            if self.module.check_mode:
-                return result
-            self.client.delete_cluster_v1(name)
-            if wait:
-                self.client.wait_gone(self.client._v1_path(name), timeout)
-                if cid:
-                    self.client.wait_gone("/v3/clusters/%s" % cid, timeout)
-            return result
-        current = self.client.find_cluster(name)
-        if current is None:
-            return result
-        result["changed"] = True
-        if self.module._diff:
-            result["diff"] = {"before": self.diff_view(current), "after": {}}
-        if self.module.check_mode:
-            return result
-        self.client.delete_cluster(current["id"])
-        if wait:
-            self.client.wait_gone("/v3/clusters/%s" % current["id"], timeout)
-        return result
+from ansible_collections.tenancy.vcluster.plugins.module_utils.rancher.args import RANCHER_AUTH_ARG_SPEC
+from ansible_collections.tenancy.vcluster.plugins.module_utils.rancher.cluster import APIS, STATES, WAITS, run_module
 
 
 def main():
     argument_spec = dict(
         name=dict(type="str", required=True),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        api=dict(type="str", choices=["v3", "v1"], default="v3"),
+        state=dict(type="str", choices=list(STATES), default="present"),
+        api=dict(type="str", choices=list(APIS), default="v3"),
         description=dict(type="str"),
         labels=dict(type="dict"),
         annotations=dict(type="dict"),
@@ -632,20 +304,13 @@ def main():
             options=dict(name=dict(type="str", required=True), value=dict(type="str", default="")),
         ),
         cluster_agent_deployment_customization=dict(type="dict"),
-        wait=dict(type="str", choices=["none", "registered", "connected", "active"], default="registered"),
+        wait=dict(type="str", choices=list(WAITS), default="registered"),
         wait_timeout=dict(type="int", default=1800),
         manifest_dest=dict(type="path"),
     )
     argument_spec.update(RANCHER_AUTH_ARG_SPEC)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    try:
-        task = ClusterTask(module)
-        result = task.run()
-    except RancherError as err:
-        module.fail_json(msg=str(err), error=err.to_dict())
-    for warning in task.warnings:
-        module.warn(warning)
-    module.exit_json(**result)
+    module.exit_json(**run_module(module))
 
 
 if __name__ == "__main__":

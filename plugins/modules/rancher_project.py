@@ -18,8 +18,9 @@ author:
 description:
   - Looks up a project by its display name in a Rancher cluster through the v3 API and creates it when it does
     not exist, or deletes it with O(state=absent).
-  - Returns the project id C(c-xxxxx:p-xxxxx), the value of the namespace annotation C(field.cattle.io/projectId)
-    that puts a namespace into the project.
+  - Returns the project id C(c-xxxxx:p-xxxxx) (C(local:p-xxxxx) in Rancher's own cluster), the value of the
+    namespace annotation C(field.cattle.io/projectId) that puts a namespace into the project.
+  - A created project is returned once Rancher reports it C(active) (at most 60 seconds).
   - Rancher does not require project names to be unique; when several projects have the name, the module fails
     and lists their ids.
 options:
@@ -117,6 +118,9 @@ from ansible_collections.tenancy.vcluster.plugins.module_utils.rancher.args impo
 )
 from ansible_collections.tenancy.vcluster.plugins.module_utils.rancher.errors import RancherError
 
+# Seconds a created project may stay "initializing" before the module returns it as it is.
+ACTIVE_TIMEOUT = 60.0
+
 
 def summary(obj):
     if not obj:
@@ -137,9 +141,19 @@ def diff_view(obj):
     return {"name": obj.get("name"), "description": obj.get("description") or ""}
 
 
+def wait_active(client, project):
+    """A new project is ``initializing`` until Rancher's project controllers ran; wait (bounded) until it is
+    ``active``, as the namespaces of the tenant are put into it next."""
+    deadline = client.clock() + ACTIVE_TIMEOUT
+    while project.get("state") != "active" and client.clock() < deadline:
+        client.sleep(client.poll_interval)
+        project = client.get_project(project["id"]) or project
+    return project
+
+
 def run(module):
     params = module.params
-    client = client_from_module(module)
+    client = client_from_module(module, poll_interval=1.0)
     client.ping()
     result = {"changed": False, "project": {}}
     current = client.find_project(params["cluster_id"], params["name"])
@@ -157,7 +171,7 @@ def run(module):
         result["changed"] = True
         after = diff_view(body)
         if not module.check_mode:
-            current = client.create_project(body)
+            current = wait_active(client, client.create_project(body))
             result["project"] = summary(current)
     else:
         after = before

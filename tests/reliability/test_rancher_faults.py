@@ -54,7 +54,7 @@ def project_task(cluster_id, name):
 
 
 def named(standin, kind: str, name: str) -> list:
-    with standin.state.lock:
+    with standin.lock:
         return [o for o in getattr(standin.state, kind).values() if o["name"] == name]
 
 
@@ -101,7 +101,7 @@ def test_409_conflicts_on_create_and_update(standin, tmp_path):
 
 def test_token_revoked_mid_run_fails_clearly_then_a_new_token_converges(standin, tmp_path):
     # the first task works; the token is revoked by the second task's first request
-    standin.add_fault(revoke_token=True, method="GET", path=r"^/v3/clusters", skip=2, count=1)
+    standin.add_fault(revoke_token=True, method="GET", path=r"^/v3/clusters$", skip=2, count=1)
     pb = playbook(tmp_path, [cluster_task("vc-rev-a"), cluster_task("vc-rev-b")])
     result = run(pb, standin)
     assert result.rc != 0

@@ -91,11 +91,23 @@ def with_egress(isolation, cidrs):
     return dict(isolation, extra_egress_cidrs=list(current) + [cidr for cidr in cidrs if cidr not in current])
 
 
-def plan(tenant, namespace, release, addresses, server_host, provisioning=True):
+def server_url_unset(where, rancher_url):
+    """Rancher deploys and updates the cluster agent only once its server-url setting is set (clusterdeploy waits
+    for it), so an import would never become active."""
+    return (
+        f"Rancher's server-url setting is unset, so Rancher cannot finish importing {where}: it only deploys and "
+        "updates the cluster agent once server-url is set. Nothing was changed. Set it once to the URL the agents "
+        f"reach (Rancher UI: Global Settings > server-url, or PUT {rancher_url}/v3/settings/server-url with "
+        '{"value": "<url>"} as an admin), then run again.'
+    )
+
+
+def plan(tenant, namespace, release, addresses, server_host, provisioning=True, server_url=None, rancher_url=""):
     """The import plan of ``tenant`` (the tenant fact).
 
     ``namespace`` and ``release`` are what the host pre-flight read; ``addresses`` the Rancher server's resolved
-    addresses; ``provisioning`` True when the vcluster is (re)deployed in the same run.
+    addresses; ``provisioning`` True when the vcluster is (re)deployed in the same run; ``server_url`` Rancher's
+    server-url setting as the probe read it (None when not read).
     """
     isolation, _problems = normalize_isolation(tenant.get("isolation"))
     host_level = _host_level(tenant, namespace, provisioning)
@@ -116,6 +128,15 @@ def plan(tenant, namespace, release, addresses, server_host, provisioning=True):
         "notes": [],
     }
     where = f"vcluster {tenant['namespace']}/{tenant['name']}"
+    if server_url is not None and not server_url:
+        result["stop"] = server_url_unset(where, rancher_url)
+        return result
+    if not provisioning and not release:
+        result["stop"] = (
+            f"{where} is not installed; provision it first (playbooks/provision.yml with vcluster_rancher_import: "
+            "true imports it in the same run). Nothing was changed."
+        )
+        return result
     restricted = "restricted" in (host_level, vcluster_level)
     if strategy == "stop" and restricted:
         reasons = []
@@ -182,3 +203,43 @@ def plan(tenant, namespace, release, addresses, server_host, provisioning=True):
             "network policy blocks) is allowed for this tenant (vcluster_rancher_egress_strategy=add)"
         )
     return result
+
+
+RANCHER_CLUSTER_ID_ANNOTATION = "tenancy.vcluster/rancher-cluster-id"
+PSA_RELAXED_ANNOTATION = "tenancy.vcluster/psa-relaxed"
+
+
+def _recorded(api_version, kind, obj, profile):
+    meta = obj.get("metadata") or {}
+    annotations = meta.get("annotations") or {}
+    relaxed = kind == "Namespace" and PSA_RELAXED_ANNOTATION in annotations
+    forget = {"annotations": {RANCHER_CLUSTER_ID_ANNOTATION: None}}
+    if relaxed:
+        forget["annotations"][PSA_RELAXED_ANNOTATION] = None
+        forget["labels"] = {ENFORCE_LABEL: profile}
+    return {
+        "apiVersion": api_version,
+        "kind": kind,
+        "namespace": "" if kind == "Namespace" else meta.get("namespace", ""),
+        "name": meta.get("name", ""),
+        "cluster_id": annotations.get(RANCHER_CLUSTER_ID_ANNOTATION, ""),
+        "psa_relaxed": relaxed,
+        "forget_patch": {"metadata": forget},
+    }
+
+
+def recorded_cluster_ids(workload_reads, namespaces, profile="restricted"):
+    """Where a tenant's Rancher cluster id is recorded: its vcluster workloads and host namespace.
+
+    ``workload_reads`` are k8s_info answers looped over the workload kinds (``item`` the kind; list answers do not
+    carry it), ``namespaces`` the host namespace as k8s_info returned it. Returns ``objects`` (each with the id it
+    carries or "", whether the import relaxed its Pod Security, and ``forget_patch``: the patch that removes the
+    record and restores ``profile``) and ``cluster_ids`` (the distinct ids found).
+    """
+    objects = [
+        _recorded("apps/v1", read["item"], obj, profile)
+        for read in workload_reads or []
+        for obj in read.get("resources") or []
+    ]
+    objects += [_recorded("v1", "Namespace", obj, profile) for obj in namespaces or []]
+    return {"objects": objects, "cluster_ids": sorted({o["cluster_id"] for o in objects if o["cluster_id"]})}

@@ -9,6 +9,7 @@ import stat
 import pytest
 import yaml
 
+from ansible_collections.tenancy.vcluster.plugins.module_utils.rancher import cluster as cluster_utils
 from ansible_collections.tenancy.vcluster.plugins.modules import rancher_cluster
 from ansible_collections.tenancy.vcluster.tests.rancher_standin import RancherStandin
 from ansible_collections.tenancy.vcluster.tests.unit.plugins.modules.utils import patch_module_args
@@ -41,13 +42,17 @@ def warnings_of(result):
 def fast_polls(monkeypatch):
     WARNED[:] = []
     monkeypatch.setattr(rancher_cluster.AnsibleModule, "warn", lambda self, msg, *a, **kw: WARNED.append(msg))
-    monkeypatch.setattr(rancher_cluster, "POLL_INTERVAL", 0.01)
-    monkeypatch.setattr(rancher_cluster, "TOKEN_GRACE", 0.05)
+    monkeypatch.setattr(cluster_utils, "POLL_INTERVAL", 0.01)
+    monkeypatch.setattr(cluster_utils, "TOKEN_GRACE", 2.0)
+
+
+# Rancher's timing, compressed: controllers every 20 ms, the Connected ticker every 50 ms (15 s upstream).
+FAST = {"controller_interval": 0.02, "connect_interval": 0.05, "agent_poll_interval": 0.02}
 
 
 @pytest.fixture
 def standin(request):
-    kwargs = getattr(request, "param", {})
+    kwargs = dict(FAST, **getattr(request, "param", {}))
     with RancherStandin(**kwargs) as server:
         yield server
 
@@ -64,7 +69,7 @@ def test_create_is_idempotent_and_returns_masked_registration(capsys, standin):
     assert cluster["id"].startswith("c-") and cluster["name"] == "vc-a"
     assert cluster["state"] == "pending" and cluster["driver"] == ""
     assert cluster["labels"]["team"] == "a"
-    assert cluster["annotations"][VM] == "false"  # 2.12 profile
+    assert VM not in cluster["annotations"]  # no driver yet: the annotation is for k3s/rke2 clusters only
     token = standin.state.crts["%s:default-token" % cluster["id"]]["token"]
     assert token not in out  # masked everywhere
     reg = result["registration"]
@@ -108,7 +113,8 @@ def test_update_labels_annotations_env_and_diff(capsys, standin):
         _ansible_diff=True,
     )
     assert (code, result["changed"]) == (0, True)
-    assert result["cluster"]["labels"] == {"a": "1", "b": "2"}  # unmanaged keys are kept
+    # unmanaged keys are kept, Rancher's own too (the PUT replaces the labels, so the module sends them all)
+    assert result["cluster"]["labels"] == {"a": "1", "b": "2", "cattle.io/creator": "norman"}
     assert result["cluster"]["annotations"]["note"] == "x"
     assert result["cluster"]["agent_env_vars"] == [{"name": "HTTPS_PROXY", "value": "http://proxy:3128"}]
     assert result["diff"]["before"]["agent_env_vars"] == []
@@ -182,7 +188,7 @@ def test_agent_check_hook_connects_when_manifest_objects_exist(capsys):
         seen[cluster_id] = token
         return {"version": "v1.33.1"} if seen.get("applied") else None
 
-    with RancherStandin(agent_check=check) as standin:
+    with RancherStandin(agent_check=check, **FAST) as standin:
         _unused, result, _unused = run(capsys, standin, name="vc-a", wait="none")
         cid = result["cluster"]["id"]
         assert standin.cluster(cid)["_phase"] == "pending"
@@ -226,7 +232,7 @@ def test_absent_deletes_and_waits_then_is_idempotent(capsys, standin):
     assert result["changed"] is False
 
 
-@pytest.mark.parametrize("standin", [{"forbid_after_delete": True, "delete_after_polls": 2}], indirect=True)
+@pytest.mark.parametrize("standin", [{"forbid_after_delete": True, "delete_after_steps": 4}], indirect=True)
 def test_absent_treats_403_after_delete_as_gone(capsys, standin):
     run(capsys, standin, name="vc-a")
     code, result, _unused = run(capsys, standin, name="vc-a", state="absent", wait_timeout=10)
@@ -288,11 +294,144 @@ def test_v1_api_on_2_7_writes_agent_settings_to_v1(capsys, standin):
 
 
 def test_tls_with_pinned_ca(capsys):
-    with RancherStandin(tls=True) as standin:
+    with RancherStandin(tls=True, **FAST) as standin:
         code, result, _unused = run(capsys, standin, name="vc-a")
         assert code == 0, result
         assert result["registration"]["manifest_url"].startswith("https://127.0.0.1:")
-    with RancherStandin(tls=True) as standin:
+    with RancherStandin(tls=True, **FAST) as standin:
         code, result, _unused = run(capsys, standin, name="vc-a", rancher_ca_path=None)
         assert code == 1 and result["error"]["code"] == "TLSError"
         assert "rancher_ca_path" in result["msg"]
+
+
+# -- what a real Rancher does differently ---------------------------------------------------------------
+def test_v3_update_carries_the_name_the_store_requires(capsys, standin):
+    run(capsys, standin, name="vc-a")
+    code, result, _unused = run(capsys, standin, name="vc-a", annotations={"note": "x"})
+    assert code == 0, result  # a PUT without name is 422 MissingRequired "Cluster name"
+    assert result["cluster"]["annotations"]["note"] == "x"
+    assert [q for _m, p, q in standin.requests("PUT") if p.startswith("/v3/clusters/")] == [""]
+
+
+def test_protected_label_change_fails_before_any_write(capsys, standin):
+    run(capsys, standin, name="vc-a")
+    writes = len(standin.writes())
+    code, result, _unused = run(capsys, standin, name="vc-a", labels={"cattle.io/creator": "me"})
+    assert code == 1
+    assert "cattle.io/creator" in result["msg"] and "keep their value on update" in result["msg"]
+    assert len(standin.writes()) == writes
+
+
+def test_version_management_only_for_k3s_driven_clusters(capsys, standin):
+    _code, result, _unused = run(capsys, standin, name="vc-k8s")
+    standin.connect(result["cluster"]["id"], version="v1.34.4")
+    _code, result, _unused = run(capsys, standin, name="vc-k8s", wait="connected", wait_timeout=10)
+    assert result["cluster"]["driver"] == "imported" and VM not in result["cluster"]["annotations"]
+    assert result["changed"] is False
+
+    _code, result, _unused = run(capsys, standin, name="vc-k3s")
+    cid = result["cluster"]["id"]
+    standin.connect(cid, version="v1.33.4+k3s1")
+    _code, result, _unused = run(capsys, standin, name="vc-k3s", wait="connected", wait_timeout=10)
+    assert result["cluster"]["driver"] == "k3s"
+    assert result["cluster"]["annotations"][VM] == "false" and result["changed"] is True
+    _code, result, _unused = run(capsys, standin, name="vc-k3s")
+    assert result["changed"] is False
+    _code, result, _unused = run(capsys, standin, name="vc-k3s", annotations={VM: "true"})
+    assert result["changed"] is True and standin.cluster(cid)["annotations"][VM] == "true"
+
+
+def test_v1_api_from_2_11_writes_labels_to_the_management_cluster(capsys, standin):
+    code, result, _unused = run(capsys, standin, name="vc-v1", api="v1", labels={"team": "a"})
+    assert code == 0, result
+    cid = result["cluster"]["id"]
+    code, result, _unused = run(capsys, standin, name="vc-v1", api="v1", labels={"team": "b"}, annotations={"n": "1"})
+    assert (code, result["changed"]) == (0, True), result
+    mgmt = standin.cluster(cid)
+    assert mgmt["labels"]["team"] == "b" and mgmt["annotations"]["n"] == "1"  # the source of truth
+    assert standin.state.v1["vc-v1"]["metadata"]["labels"] == {"team": "a"}  # not copied back by Rancher
+    code, result, _unused = run(capsys, standin, name="vc-v1", api="v1", labels={"team": "b"}, annotations={"n": "1"})
+    assert result["changed"] is False
+
+
+SCHEDULING = {"schedulingCustomization": {"podDisruptionBudget": {"minAvailable": "1"},
+                                           "priorityClass": {"value": 1000, "preemptionPolicy": "Never"}}}
+
+
+def test_scheduling_customization_needs_the_feature_flag_read_before_any_write(capsys, standin):
+    run(capsys, standin, name="vc-a")
+    writes = len(standin.writes())
+    code, result, _unused = run(capsys, standin, name="vc-a", cluster_agent_deployment_customization=SCHEDULING)
+    assert code == 1
+    assert "cluster-agent-scheduling-customization" in result["msg"] and "off" in result["msg"]
+    assert len(standin.writes()) == writes
+    assert ("GET", "/v3/features/cluster-agent-scheduling-customization", "") in standin.requests("GET")
+    standin.set_feature("cluster-agent-scheduling-customization", True)
+    code, result, _unused = run(capsys, standin, name="vc-a", cluster_agent_deployment_customization=SCHEDULING)
+    assert (code, result["changed"]) == (0, True), result
+    assert result["cluster"]["cluster_agent_deployment_customization"] == SCHEDULING
+
+
+def test_customization_compared_in_rancher_canonical_form(capsys, standin):
+    custom = {"overrideResourceRequirements": {"requests": {"cpu": "0.1", "memory": "0.5Gi"}, "limits": {"cpu": 1}},
+              "appendTolerations": [{"key": "dedicated", "operator": "Exists", "value": ""}]}
+    code, result, _unused = run(capsys, standin, name="vc-a", cluster_agent_deployment_customization=custom)
+    assert code == 0, result
+    stored = standin.cluster(result["cluster"]["id"])["clusterAgentDeploymentCustomization"]
+    assert stored["overrideResourceRequirements"] == {"requests": {"cpu": "100m", "memory": "512Mi"},
+                                                      "limits": {"cpu": "1"}}
+    writes = len(standin.writes())
+    code, result, _unused = run(capsys, standin, name="vc-a", cluster_agent_deployment_customization=custom)
+    assert (code, result["changed"]) == (0, False)
+    assert len(standin.writes()) == writes
+
+
+@pytest.mark.parametrize(
+    "custom, env, words",
+    [
+        ({"appendTolerations": [{"operator": "Exists"}]}, None, "appendTolerations[0].key"),
+        ({"overrideAffinity": {"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [
+            {"labelSelector": {"matchExpressions": [{"key": "app", "operator": "In"}]}, "topologyKey": "x"}]}}},
+         None, "values must be non-empty"),
+        ({"schedulingCustomization": {"podDisruptionBudget": {"minAvailable": "1", "maxUnavailable": "1"}}}, None,
+         "minAvailable and maxUnavailable"),
+        ({"schedulingCustomization": {"priorityClass": {"value": 2000000000}}}, None, "between -1000000000"),
+        ({"overrideResourceRequirements": {"requests": {"cpu": "lots"}}}, None, "is not a quantity"),
+        (None, [{"name": "NO_PROXY", "value": "a.example, b.example"}], "contains spaces"),
+    ],
+)
+def test_what_rancher_refuses_fails_before_any_write(capsys, standin, custom, env, words):
+    standin.set_feature("cluster-agent-scheduling-customization", True)
+    args = {"cluster_agent_deployment_customization": custom} if custom else {"agent_env_vars": env}
+    code, result, _unused = run(capsys, standin, name="vc-a", **args)
+    assert code == 1 and words in result["msg"], result["msg"]
+    assert standin.writes() == []
+
+
+def test_registration_waits_for_the_commands_rancher_fills_after_the_token(capsys):
+    with RancherStandin(controller_interval=0.3) as standin:
+        code, result, _unused = run(capsys, standin, name="vc-a")
+        assert code == 0, result
+        assert result["registration"]["built"] is False  # not built here although the token came first
+        assert result["registration"]["manifest_url"].startswith(standin.url + "/v3/import/")
+
+
+@pytest.mark.parametrize("standin", [{"server_url": ""}], indirect=True)
+def test_unset_server_url_is_explained_and_active_is_refused_at_once(capsys, standin):
+    code, result, _unused = run(capsys, standin, name="vc-a")
+    assert code == 0 and result["server_url"] == ""
+    assert any("points the agent at the URL it was fetched from" in w and "will not become active" in w
+               for w in warnings_of(result))
+    code, result, _unused = run(capsys, standin, name="vc-a", wait="active", wait_timeout=600)
+    assert code == 1 and result["error"]["code"] == "ServerURLUnset"
+
+
+@pytest.mark.parametrize("standin", [{"page_size": 2}], indirect=True)
+def test_clusters_beyond_the_first_page_are_found(capsys, standin):
+    for index in range(5):
+        run(capsys, standin, name="vc-%d" % index, wait="none")
+    for index in range(5):
+        code, result, _unused = run(capsys, standin, name="VC-%d" % index, wait="none")
+        assert (code, result["changed"]) == (0, False), result
+    assert len(standin.state.clusters) == 6  # and Rancher's own "local"
+    assert any("marker=" in q for _m, _p, q in standin.requests("GET"))

@@ -7,18 +7,15 @@ import json
 import pytest
 
 from ansible_collections.tenancy.vcluster.plugins.module_utils.rancher import client as client_mod
-from ansible_collections.tenancy.vcluster.plugins.module_utils.rancher.client import (
-    RancherClient,
-    manifest_url_for,
-    parse_version,
-    url_transport,
-    version_at_least,
-)
+from ansible_collections.tenancy.vcluster.plugins.module_utils.rancher.client import RancherClient
 from ansible_collections.tenancy.vcluster.plugins.module_utils.rancher.errors import (
     RancherError,
     RancherTransportError,
     parse_error_body,
 )
+from ansible_collections.tenancy.vcluster.plugins.module_utils.rancher.http import url_transport
+from ansible_collections.tenancy.vcluster.plugins.module_utils.rancher.registration import from_token, manifest_url_for
+from ansible_collections.tenancy.vcluster.plugins.module_utils.rancher.versions import parse_version, version_at_least
 
 TOKEN = "token-abcde:s3cr3tvalue0123456789"
 SECRET = "s3cr3tvalue0123456789"
@@ -312,7 +309,7 @@ def test_token_not_in_transport_failure_text():
 def test_registration_token_is_redacted_from_urls_in_errors():
     crt = {"token": "regtoken1234567890", "manifestUrl": ""}
     cl, _unused, _unused = make((404, norman(404, "NotFound", "no cluster")))
-    cl.registration(crt, "c-x")
+    cl.add_secret(crt["token"])  # what the module does as soon as it sees a registration token
     with pytest.raises(RancherError) as info:
         cl.fetch_manifest("https://rancher.example.com/v3/import/regtoken1234567890_c-x.yaml")
     assert "regtoken1234567890" not in str(info.value)
@@ -352,7 +349,7 @@ def test_registration_token_waits_then_creates_after_grace():
     got = cl.registration_token("c-x", grace=5.0, timeout=60)
     assert got == crt
     assert [c["method"] for c in transport.calls][-1] == "POST"
-    reg, built = cl.registration(got, "c-x", server_url="https://rancher.example.com")
+    reg, built = from_token(got, "c-x", "https://rancher.example.com")
     assert built is True
     assert reg["manifest_url"] == manifest_url_for("https://rancher.example.com", "tok1234567", "c-x")
     assert reg["insecure_command"].startswith("curl --insecure -sfL https://rancher.example.com/v3/import/tok1234567_")
@@ -396,3 +393,40 @@ def test_url_transport_passes_ca_path_and_validate_certs():
     assert transport("GET", "https://r/v3", {"A": "b"}, None, 9)[0] == 200
     assert seen["ca_path"] == "/etc/ca.pem" and seen["validate_certs"] is True and seen["timeout"] == 9
     assert client_mod.RancherClient("https://r", TOKEN, ca_path="/x.pem").ca_path == "/x.pem"
+
+
+# -- pagination ----------------------------------------------------------------------------------
+def test_list_all_follows_pagination_next_until_the_last_page():
+    page1 = {"data": [{"id": "c-1", "name": "a"}, {"id": "c-2", "name": "b"}],
+             "pagination": {"limit": 2, "total": 5, "next": "https://rancher.example.com/v3/clusters?limit=2&marker=c-3"}}
+    page2 = {"data": [{"id": "c-3", "name": "c"}, {"id": "c-4", "name": "d"}],
+             "pagination": {"limit": 2, "total": 5, "next": "https://rancher.example.com/v3/clusters?limit=2&marker=c-5"}}
+    page3 = {"data": [{"id": "c-5", "name": "Wanted"}], "pagination": {"limit": 2, "total": 5}}
+    cl, transport, _unused = make((200, page1), (200, page2), (200, page3))
+    assert [c["id"] for c in cl.list_clusters()] == ["c-1", "c-2", "c-3", "c-4", "c-5"]
+    assert [c["url"] for c in transport.calls][1:] == [page1["pagination"]["next"], page2["pagination"]["next"]]
+
+
+def test_find_cluster_sees_a_cluster_on_a_later_page():
+    page1 = {"data": [{"id": "c-1", "name": "other"}],
+             "pagination": {"next": "https://rancher.example.com/v3/clusters?marker=c-2"}}
+    page2 = {"data": [{"id": "c-2", "name": "VC-A"}], "pagination": {}}
+    cl, _unused, _unused2 = make((200, page1), (200, page2))
+    assert cl.find_cluster("vc-a")["id"] == "c-2"
+
+
+def test_feature_flag_value_wins_over_default_and_missing_is_none():
+    cl, _unused, _unused2 = make((200, {"id": "f", "value": None, "status": {"default": False}}))
+    assert cl.feature_enabled("f") is False
+    cl, _unused, _unused2 = make((200, {"id": "f", "value": None, "status": {"default": True}}))
+    assert cl.feature_enabled("f") is True
+    cl, _unused, _unused2 = make((200, {"id": "f", "value": True, "default": False}))
+    assert cl.feature_enabled("f") is True
+    cl, _unused, _unused2 = make((404, norman(404, "NotFound", "features.management.cattle.io \"f\" not found")))
+    assert cl.feature_enabled("f") is None
+
+
+def test_registration_token_without_create_does_not_wait_for_a_token_rancher_has_not_filled_in():
+    cl, _unused, clock = make((200, {"id": "c-x:default-token", "clusterId": "c-x", "token": ""}))
+    assert cl.registration_token("c-x", create=False, timeout=0) is None
+    assert clock.sleeps == []

@@ -56,3 +56,28 @@ def test_no_network_policy_blocks_nothing():
     assert plan(tenant, {}, {}, ["10.20.0.10"], "rancher.internal")["blocked_addresses"] == []
     opened = dict(TENANT, profile="baseline", isolation={"extra_egress_cidrs": ["10.20.0.0/24"]})
     assert plan(opened, {}, {}, ["10.20.0.10"], "rancher.internal")["blocked_addresses"] == []
+
+
+
+def test_server_url_unset_stops_before_anything_else():
+    tenant = dict(TENANT, profile="baseline")
+    result = plan(tenant, {}, {}, ["203.0.113.1"], "r.example.com", server_url="", rancher_url="https://r.example.com")
+    assert "server-url" in result["stop"] and "https://r.example.com/v3/settings/server-url" in result["stop"]
+    assert plan(tenant, {}, {}, ["203.0.113.1"], "r.example.com", server_url="https://r.example.com")["stop"] == ""
+    assert plan(tenant, {}, {}, ["203.0.113.1"], "r.example.com")["stop"] == ""
+
+
+def test_recorded_cluster_ids_lists_workloads_and_namespace():
+    from ansible_collections.tenancy.vcluster.plugins.module_utils.rancher.import_plan import recorded_cluster_ids
+
+    annotated = {"annotations": {"tenancy.vcluster/rancher-cluster-id": "c-abc12"}}
+    reads = [
+        {"item": "StatefulSet", "resources": [{"metadata": dict(name="t1", namespace="tenant-a", **annotated)}]},
+        {"item": "Deployment", "resources": []},
+    ]
+    found = recorded_cluster_ids(reads, [{"metadata": {"name": "tenant-a"}}])
+    assert found["cluster_ids"] == ["c-abc12"]
+    assert [(o["kind"], o["namespace"], o["name"], o["cluster_id"]) for o in found["objects"]] == [
+        ("StatefulSet", "tenant-a", "t1", "c-abc12"),
+        ("Namespace", "", "tenant-a", ""),
+    ]

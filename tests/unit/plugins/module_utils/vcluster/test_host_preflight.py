@@ -127,3 +127,22 @@ def test_release_summary_without_values():
 )
 def test_readable_names(namespace, release, readable):
     assert host_preflight.readable_names(namespace, release) is readable
+
+
+@pytest.mark.parametrize("project", ["c-abc12:p-xyz34", "c-m-abcd1234:p-xyz34", "local:p-xyz34"])
+def test_rancher_project_adds_the_webhook_reviews(project):
+    cluster, name = project.split(":")
+    manage, psa = host_preflight.project_access_checks(project)
+    assert host_preflight.access_review(manage, "tenant-a")["spec"]["resourceAttributes"] == {
+        "verb": "manage-namespaces", "group": "management.cattle.io", "version": "v3", "resource": "projects",
+        "name": name}  # cluster scope, as projectannotations.go asks
+    assert host_preflight.access_review(psa, "tenant-a")["spec"]["resourceAttributes"] == {
+        "verb": "updatepsa", "group": "management.cattle.io", "version": "v3", "resource": "projects",
+        "name": name, "namespace": cluster}  # in the project's cluster namespace, as psalabels.go asks
+    denied = host_preflight.denied_rights([manage, psa], [True, False])
+    assert len(denied) == 1 and denied[0].startswith("updatepsa on Rancher project " + project)
+
+
+@pytest.mark.parametrize("project", ["", "my project", "c-abc12", "p-xyz34"])
+def test_no_rancher_project_no_reviews(project):
+    assert host_preflight.project_access_checks(project) == []
