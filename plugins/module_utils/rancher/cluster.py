@@ -434,7 +434,7 @@ def run_module(module):
         )
 
         def write(dest, text):
-            changed, _before = sync_private_file(dest, text, check_mode=module.check_mode, move=module.atomic_move)
+            changed, _before = sync_private_file(dest, text, check_mode=module.check_mode)
             return changed
 
         result = task.run(write_manifest=write)
