@@ -21,6 +21,8 @@ from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.boundary
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.options import normalize_isolation
 
 ENFORCE_LABEL = "pod-security.kubernetes.io/enforce"
+RANCHER_CLUSTER_ID_ANNOTATION = "tenancy.vcluster/rancher-cluster-id"
+PSA_RELAXED_ANNOTATION = "tenancy.vcluster/psa-relaxed"
 BLOCKED_NETWORKS = tuple(
     ipaddress.ip_network(cidr) for cidr in (*BLOCKED_PRIVATE_RANGES, "fc00::/7", "fe80::/10", "::1/128")
 )
@@ -31,8 +33,11 @@ AGENT_REFUSED = (
 
 
 def _host_level(tenant, namespace, provisioning):
-    labels = ((namespace or {}).get("metadata") or {}).get("labels") or {}
-    if provisioning or not labels:
+    """The level the host namespace enforces for the tenant; a relaxation an earlier import recorded counts as the
+    profile (the plan then relaxes it again rather than undoing it)."""
+    metadata = (namespace or {}).get("metadata") or {}
+    labels = metadata.get("labels") or {}
+    if provisioning or not labels or PSA_RELAXED_ANNOTATION in (metadata.get("annotations") or {}):
         return tenant["profile"]
     return labels.get(ENFORCE_LABEL, "privileged")
 
@@ -203,10 +208,6 @@ def plan(tenant, namespace, release, addresses, server_host, provisioning=True, 
             "network policy blocks) is allowed for this tenant (vcluster_rancher_egress_strategy=add)"
         )
     return result
-
-
-RANCHER_CLUSTER_ID_ANNOTATION = "tenancy.vcluster/rancher-cluster-id"
-PSA_RELAXED_ANNOTATION = "tenancy.vcluster/psa-relaxed"
 
 
 def _recorded(api_version, kind, obj, profile):

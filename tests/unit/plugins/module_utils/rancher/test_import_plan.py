@@ -81,3 +81,12 @@ def test_recorded_cluster_ids_lists_workloads_and_namespace():
         ("StatefulSet", "tenant-a", "t1", "c-abc12"),
         ("Namespace", "", "tenant-a", ""),
     ]
+
+
+def test_an_earlier_relaxation_is_kept_not_undone():
+    tenant = dict(TENANT, rancher_agent_psa_strategy="baseline")
+    relaxed = {"metadata": {"labels": {"pod-security.kubernetes.io/enforce": "baseline"},
+                            "annotations": {"tenancy.vcluster/psa-relaxed": "enforce=baseline ..."}}}
+    release = {"values": {"policies": {"podSecurityStandard": "baseline"}}}
+    result = plan(tenant, relaxed, release, [], "r.example.com", provisioning=False)
+    assert result["stop"] == "" and result["host_enforce"] == "baseline"
