@@ -431,11 +431,22 @@ def _legacy_map_services(values, map_services):
 # synthetic pods: what the chart renders from the effective values
 
 
+class FixedByChart:
+    """Stands for the values path of a container whose securityContext the chart fixes: no value can change it.
+
+    ``path`` is the setting to change instead (``chart_version``, ``coredns.enabled``) and ``remedy`` says how.
+    """
+
+    def __init__(self, path, remedy):
+        self.path = path
+        self.remedy = remedy
+
+
 class ComponentPod:
     """One pod the chart (or the syncer) creates, with the values paths that control its contexts.
 
-    ``containers`` is a list of ``(field, name, securityContext, values path or None)``; a None path
-    means the context is fixed by vcluster and ``fallback_path`` is the value that influences it.
+    ``containers`` is a list of ``(field, name, securityContext, values path or None or FixedByChart)``; a None
+    path means the context is fixed by vcluster and ``fallback_path`` is the value that influences it.
     """
 
     def __init__(self, label, pod_context, pod_path, containers, fallback_path=None):
@@ -456,6 +467,12 @@ class ComponentPod:
             if container_name == name:
                 return path
         return None
+
+    def fixed_by_chart(self, violation_path):
+        """The FixedByChart of the container a violation is in, or None."""
+        match = _CONTAINER_RE.match(violation_path or "")
+        path = self.container_path(match.group(2)) if match else None
+        return path if isinstance(path, FixedByChart) else None
 
     def values_path_for(self, violation_path):
         """Map a pod-spec path of a violation to the values path that controls it."""
@@ -560,8 +577,8 @@ def legacy_component_pods(version, distro, effective):
         pods = legacy_k8s_pods(version, effective)
     else:
         pods = [legacy_k3s_pod(version, effective)]
-    if get_path(effective, "coredns.enabled", True) is not False and not dialects.legacy_coredns_lost_drop_all(version):
-        pods.append(legacy_coredns_pod(effective))
+    if get_path(effective, "coredns.enabled", True) is not False:
+        pods.append(legacy_coredns_pod(version, effective))
     return pods
 
 
@@ -581,12 +598,19 @@ def legacy_k3s_pod(version, effective):
 
 
 def legacy_k8s_pods(version, effective):
+    syncer = [("containers", "syncer", _context(effective, "syncer.securityContext"), "syncer.securityContext")]
+    if not dialects.legacy_k8s_has_component_security_contexts(version):
+        fixed = FixedByChart(
+            "chart_version",
+            "Use chart 0.20+ (distro k8s) or the legacy k3s chart (distro k3s) instead",
+        )
+        syncer = [("initContainers", name, {}, fixed) for name in dialects.LEGACY_K8S_019_INIT_CONTAINERS] + syncer
     pods = [
         ComponentPod(
             "syncer Deployment",
             _context(effective, "syncer.podSecurityContext"),
             "syncer.podSecurityContext",
-            [("containers", "syncer", _context(effective, "syncer.securityContext"), "syncer.securityContext")],
+            syncer,
         )
     ]
     if dialects.legacy_k8s_has_component_security_contexts(version):
@@ -623,15 +647,19 @@ def legacy_k8s_pods(version, effective):
     return pods
 
 
-def legacy_coredns_pod(effective):
+def legacy_coredns_pod(version, effective):
     """Legacy CoreDNS: pod seccomp only with ``isolation.enabled``; container fixed by vcluster."""
     syncer_user = get_path(
         effective, "securityContext.runAsUser", get_path(effective, "syncer.securityContext.runAsUser")
     )
     pod = {"seccompProfile": {"type": "RuntimeDefault"}} if get_path(effective, "isolation.enabled") is True else {}
     container = builtin_coredns_container_context(syncer_user)
+    path = None
+    if dialects.legacy_coredns_lost_drop_all(version):
+        del container["capabilities"]["drop"]
+        path = FixedByChart("coredns.enabled", "Use chart 0.16+ or set coredns.enabled: false")
     return ComponentPod(
-        "CoreDNS Deployment", pod, None, [("containers", "coredns", container, None)], "isolation.enabled"
+        "CoreDNS Deployment", pod, None, [("containers", "coredns", container, path)], "isolation.enabled"
     )
 
 
@@ -639,12 +667,21 @@ def legacy_coredns_pod(effective):
 # checks
 
 
-def check_component_pods(pods, profile, user_values):
-    """Run the Pod Security checker on every synthetic pod; report at the controlling values path."""
+def check_component_pods(pods, profile, user_values, chart_text):
+    """Run the Pod Security checker on every synthetic pod; report at the controlling values path.
+
+    Violations in containers the chart fixes become one ``pss-not-hardenable`` finding per pod.
+    """
     found = []
     seen = set()
     for pod in pods:
-        for violation in check_pod_spec(pod.pod_spec(), level=profile):
+        violations = check_pod_spec(pod.pod_spec(), level=profile)
+        fixed = [v for v in violations if pod.fixed_by_chart(v.get("path"))]
+        if fixed:
+            found.append(not_hardenable(pod, fixed, profile, chart_text))
+        for violation in violations:
+            if pod.fixed_by_chart(violation.get("path")):
+                continue
             path = pod.values_path_for(violation.get("path"))
             key = (violation["id"], path)
             if key in seen:
@@ -652,6 +689,18 @@ def check_component_pods(pods, profile, user_values):
             seen.add(key)
             found.append(error(violation["id"], path, pss_message(pod, violation, path, profile, user_values)))
     return found
+
+
+def not_hardenable(pod, violations, profile, chart_text):
+    fixed = pod.fixed_by_chart(violations[0].get("path"))
+    containers = ", ".join(sorted({v["container"] for v in violations}))
+    reasons = "; ".join(sorted({v["message"] for v in violations}))
+    return error(
+        "pss-not-hardenable",
+        fixed.path,
+        f"{pod.label} of chart {chart_text} runs {containers} with a securityContext that no value can set, so it "
+        f"cannot meet Pod Security {profile!r} ({reasons}). {fixed.remedy}",
+    )
 
 
 def pss_message(pod, violation, path, profile, user_values):
@@ -676,35 +725,6 @@ def _user_set_prefix(user_values, path):
         return False
     parts = path.split(".")
     return any(has_path(user_values, ".".join(parts[:end])) for end in range(len(parts), 0, -1))
-
-
-def check_not_hardenable(version, distro, effective):
-    """Charts that cannot meet restricted/baseline through values alone."""
-    found = []
-    if dialects.dialect_for(version) != dialects.LEGACY:
-        return found
-    if dialects.legacy_layout(distro) == "k8s" and not dialects.legacy_k8s_has_component_security_contexts(version):
-        names = ", ".join(dialects.LEGACY_K8S_019_INIT_CONTAINERS)
-        found.append(
-            error(
-                "pss-not-hardenable",
-                "chart_version",
-                f"chart {dialects.chart_name(version, distro)} {dialects.version_text(version)} runs init "
-                f"containers {names} without any securityContext and no value can add one, so the syncer pod "
-                "cannot meet Pod Security restricted. Use chart 0.20+ (distro k8s) or the legacy k3s chart "
-                "(distro k3s) instead",
-            )
-        )
-    if dialects.legacy_coredns_lost_drop_all(version) and get_path(effective, "coredns.enabled", True) is not False:
-        found.append(
-            error(
-                "pss-not-hardenable",
-                "coredns.enabled",
-                f"CoreDNS of chart {dialects.version_text(version)} lacks capabilities.drop: [ALL] (regression of "
-                "0.15.6-0.15.7) and no value can add it. Use chart 0.16+ or set coredns.enabled: false",
-            )
-        )
-    return found
 
 
 def check_cidrs(cidrs, path):
@@ -968,8 +988,9 @@ def render_values(
 
     findings += dialects.check_values_dialect(opts.values, version, distro)
     findings += check_quotas(version, effective)
-    findings += check_not_hardenable(version, distro, effective)
-    findings += check_component_pods(component_pods(version, distro, effective), opts.profile, opts.values)
+    chart_text = f"{meta['chart']} {dialects.version_text(version)}"
+    pods = component_pods(version, distro, effective)
+    findings += check_component_pods(pods, opts.profile, opts.values, chart_text)
     return rendered, findings, meta
 
 

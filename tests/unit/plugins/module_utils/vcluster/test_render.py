@@ -276,6 +276,21 @@ def test_not_hardenable(version, distro, values, path):
     assert "0.20" in findings[0]["message"] or "0.16" in findings[0]["message"]
 
 
+@pytest.mark.parametrize(
+    ("version", "distro"),
+    [("0.19.10", "k8s"), ("0.19.10", "eks"), ("0.15.7", "k3s"), ("0.15.7", "k8s"), ("0.15.7", "k0s"), ("0.15.7", "eks")],
+)
+def test_charts_that_cannot_meet_restricted_meet_baseline(version, distro):
+    _values, findings, _meta = render(version, distro=distro, profile="baseline")
+    assert [f for f in findings if f["severity"] == "error"] == []
+
+
+def test_not_hardenable_names_the_profile():
+    _values, findings, _meta = render("0.19.10", distro="k8s", profile="restricted")
+    assert "'restricted'" in findings[0]["message"]
+    assert "baseline" not in findings[0]["message"]
+
+
 def test_not_hardenable_names_the_init_containers():
     _values, findings, _meta = render("0.19.10", distro="k8s")
     for name in ("vcluster-copy", "kube-controller-manager", "kube-apiserver"):
