@@ -34,8 +34,14 @@ from kubernetes.client.rest import ApiException
 
 from playbooks import local_group_vars, run_playbook, write_inventory
 
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO / "tests") not in sys.path:
+    sys.path.insert(0, str(REPO / "tests"))
+from rancher_standin import RancherStandin  # tests/ is put on sys.path above
+
 CHART_VERSION = "0.36.1"
 NAME = "e2e"
+AGENT_NS, AGENT = "cattle-system", "cattle-cluster-agent"
 ECHO_BODY = b"hello from the host service echo\n"
 RESTRICTED_NS = {
     "pod-security.kubernetes.io/enforce": "restricted",
@@ -498,6 +504,89 @@ def test_a_changed_config_restarts_the_syncer_and_the_vcluster_keeps_its_state(t
     wait_until(lambda: _when_up(apps.read_namespaced_deployment, "web", "default"), timeout=180,
                what="the restarted vcluster to serve the Deployment created before")  # fmt: skip
     tenant.inventory = inventory
+
+
+# ------------------------------------------------------------------------------------------------- Rancher
+def agent_pods_on_host(core, namespace, vcluster):
+    suffix = translated("", AGENT_NS, vcluster)
+    return [p for p in core.list_namespaced_pod(namespace).items
+            if p.metadata.name.startswith(f"{AGENT}-") and p.metadata.name.endswith(suffix)]  # fmt: skip
+
+
+def test_rancher_import_runs_the_agent_in_the_real_vcluster_and_the_host_judges_it(
+    vcluster_syncer, local_cluster, chart_repo, k8s, tenant, unpolicied_vcluster, tmp_path
+):
+    """The registration manifest is applied inside the real vcluster; the agent's pods are synced to the host and
+    judged there: admitted with the `baseline` strategy, refused by a restricted host namespace (and, in a
+    restricted tenant, already by the vcluster's own policy)."""
+    core = k8s_client.CoreV1Api(k8s)
+    namespace, name = unique("e2e-rancher"), "rv"
+    kubeconfig = tmp_path / "kubeconfigs" / f"{namespace}-{name}.kubeconfig"
+    rancher = RancherStandin(host="127.0.0.1", port=0, kubeconfig=str(kubeconfig)).start()
+    host_vars = tenant_vars(
+        vcluster_syncer, namespace, name, vcluster_rancher_import=True, vcluster_rancher_agent_psa_strategy="baseline"
+    )
+    group_vars = {**local_group_vars(local_cluster, chart_repo, tmp_path), "rancher_url": rancher.url,
+                  "rancher_token": rancher.token}  # fmt: skip
+    inventory = write_inventory(tmp_path / "rancher.yml", {"rv": host_vars}, group_vars)
+    try:
+        run = run_playbook("provision.yml", inventory)
+        assert run.rc == 0, f"{run.output}\n--- supervisor log:\n{vcluster_syncer.log()[-3000:]}"
+        labels = core.read_namespace(namespace).metadata.labels
+        assert labels["pod-security.kubernetes.io/enforce"] == "baseline"
+        virtual = k8s_config.new_client_from_config(config_file=str(kubeconfig))
+        try:
+            agent = k8s_client.AppsV1Api(virtual).read_namespaced_deployment(AGENT, AGENT_NS)  # applied in the vcluster
+            assert agent.metadata.namespace == AGENT_NS
+            assert "cattle-system" not in {n.metadata.name for n in core.list_namespace().items}  # not on the host
+            synced = wait_until(
+                lambda: [p for p in agent_pods_on_host(core, namespace, name) if p.status.phase == "Running"],
+                timeout=120,
+                what="the agent's pod synced to the host and Running under baseline",
+            )
+            assert synced[0].metadata.labels["vcluster.loft.sh/managed-by"] == name
+            assert rancher.cluster_by_name(f"{namespace}-{name}") is not None
+        finally:
+            virtual.close()
+        template = agent.spec.template
+
+        # a restricted tenant: the vcluster's own policy refuses the agent's pods (they never reach the host)
+        deployment = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": AGENT},
+                      "spec": {"replicas": 1, "selector": agent.spec.selector, "template": template}}  # fmt: skip
+        tenant.vcore.create_namespace({"metadata": {"name": AGENT_NS}})
+        k8s_client.AppsV1Api(tenant.virtual).create_namespaced_deployment(AGENT_NS, deployment)
+        # Refused by the vcluster's API server once the syncer has labelled the namespace (the ReplicaSet reports
+        # FailedCreate), or, for a pod created before that, by the syncer's own check before it syncs (SyncError).
+        refusals = wait_until(
+            lambda: [e.message for e in tenant.vcore.list_namespaced_event(AGENT_NS).items
+                     if e.reason in ("FailedCreate", "SyncError") and "PodSecurity" in (e.message or "")],
+            timeout=120,
+            what="the restricted vcluster to refuse the agent's pods",
+        )  # fmt: skip
+        assert 'violates PodSecurity "restricted:latest"' in refusals[0], refusals
+        assert agent_pods_on_host(core, tenant.namespace, tenant.name) == []
+
+        # a vcluster without its own policy in a restricted host namespace: the host's admission refuses them
+        raw_ns, raw_name, raw_api = unpolicied_vcluster
+        raw_core = k8s_client.CoreV1Api(raw_api)
+        raw_core.create_namespace({"metadata": {"name": AGENT_NS}})
+        k8s_client.AppsV1Api(raw_api).create_namespaced_deployment(AGENT_NS, deployment)
+        reports = wait_until(
+            lambda: [e.message for e in raw_core.list_namespaced_event(AGENT_NS).items
+                     if e.reason == "SyncError" and "Error syncing to host cluster" in (e.message or "")],
+            timeout=120,
+            what="the host to refuse the agent's pod synced from the vcluster",
+        )  # fmt: skip
+        assert 'violates PodSecurity "restricted:latest"' in reports[0], reports
+        assert agent_pods_on_host(core, raw_ns, raw_name) == []
+    finally:
+        run_playbook("deprovision.yml", inventory)
+        rancher.stop()
+        try:
+            core.delete_namespace(namespace)
+        except ApiException as exc:
+            if exc.status != 404:
+                raise
 
 
 def test_deprovision_leaves_no_synced_object_process_mount_or_namespace(tenant, vcluster_syncer, k8s):
