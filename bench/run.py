@@ -3,10 +3,11 @@
     .venv/bin/python bench/run.py [--sizes 1,10,50] [--reps 3] [--keep]      # or: make bench
 
 What it does (see bench/README.md):
-  * brings the local control plane up (``hack/local-cluster up``; reuses a running one), serves the test charts
-    from a Helm repository on loopback and runs ``hack/syncer-standin`` with ``--shared-virtual`` (every bench
-    tenant's Secret vc-<n> points at ONE virtual API server: one kube-apiserver per tenant is ~250 MiB and a
-    serialised start-up of seconds each, which at 50 tenants measures the stand-in, not the collection);
+  * brings the local control plane up (``hack/local-cluster up``; reuses a running one), serves the real chart
+    archives (../shared/vcluster-charts) from a Helm repository on loopback and runs ``hack/syncer-standin``
+    with ``--shared-virtual`` (every bench tenant's Secret vc-<n> points at ONE virtual API server: one
+    kube-apiserver per tenant is ~250 MiB and a serialised start-up of seconds each, which at 50 tenants measures
+    the stand-in, not the collection);
   * talks to the API server as its own identity ``tenancy-bench`` (a client certificate from the local CA), so
     the audit log tells its requests apart from other test sessions on the same cluster;
   * measures (a) one tenant with provision.yml vs the manual sequence (kubectl create namespace, kubectl label
@@ -42,14 +43,14 @@ sys.path.insert(0, str(REPO / "tests" / "integration"))
 sys.path.insert(0, str(REPO / "tests" / "fixtures"))
 sys.path.insert(0, str(REPO / "tests" / "reliability"))
 
-import build_charts
+import chart_repo
 import yaml
 from cluster import MUTATING_VERBS, ensure_up, run_local_cluster
 from identity import identity_kubeconfig
 
 RESULTS = REPO / "bench" / "results"
 VENV_BIN = Path(sys.executable).parent
-CHART_VERSION = build_charts.CHARTS["vcluster-modern"]["version"]
+CHART_VERSION = "0.36.1"  # a real chart archive of ../shared/vcluster-charts (served by tests/fixtures/chart_repo.py)
 BENCH_USER = "tenancy-bench"
 SHARED_VIRTUAL = "bench-shared"
 BENCH_CLUSTER = {  # hack/local-cluster's environment for the bench's own control plane (--shared-cluster: the default)
@@ -150,8 +151,8 @@ class Bench:
         self.env["KUBECONFIG"] = self.env["K8S_AUTH_KUBECONFIG"] = self.kubeconfig
         self.audit = self.cluster.audit_log()
         repo_dir = self.tmp / "charts"
-        build_charts.build_repo(str(repo_dir), self.cluster.helm)
-        self.chart_repo, stop = build_charts.serve_repo(str(repo_dir))
+        chart_repo.build_repo(str(repo_dir), self.cluster.helm)
+        self.chart_repo, stop = chart_repo.serve_repo(str(repo_dir))
         self.stops.append(stop)
         log(f"chart repository {self.chart_repo}; syncer stand-in with --shared-virtual {SHARED_VIRTUAL}")
         self.syncer_log = (self.tmp / "syncer.log").open("ab")

@@ -86,4 +86,4 @@ def namespace(namespace_factory) -> str:
 
 
 # Fixtures for vcluster charts, the local Helm repository and the syncer stand-in.
-from vcluster_fixtures import chart_repo, helm, syncer_once, syncer_standin  # noqa: F401  # pylint: disable=unused-import
+from vcluster_fixtures import chart_repo, helm, syncer_once, syncer_standin, vcluster_syncer  # noqa: F401  # pylint: disable=unused-import

@@ -1,8 +1,8 @@
-"""The test vcluster charts, served from the local Helm repository, on the real local control plane.
-
-They must create the objects the real charts create (names, labels; reference vcluster.md §9), validate user
-values with the real schema (§3.12), and — with hack/syncer-standin playing the syncer — end up with a
-kubeconfig Secret ``vc-<release>`` that reaches a real (virtual) API server (§6).
+"""The real vcluster charts (../shared/vcluster-charts), served from the local Helm repository, on the local control
+plane: the objects they create (names, labels; reference vcluster.md §9), how the unified chart's schema refuses
+values (§3.12), what PodSecurity admission makes of their defaults, and — with hack/syncer-standin playing the
+syncer — a kubeconfig Secret ``vc-<release>`` that reaches a (virtual) API server (§6). The real syncer's own
+tests are in test_real_syncer.py.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from kubernetes import client as k8s_client
 from kubernetes import config as k8s_config
 from kubernetes.client.rest import ApiException
 
-MODERN_VERSION = "0.36.1"  # tests/fixtures/charts/vcluster-modern
-LEGACY_VERSION = "0.19.10"  # tests/fixtures/charts/vcluster-legacy
+MODERN_VERSION = "0.36.1"  # the unified chart vcluster-0.36.1.tgz
+LEGACY_VERSION = "0.19.10"  # the legacy k3s chart vcluster-0.19.10.tgz
 
 RELEASE = "vc1"
 RESTRICTED = {
@@ -103,6 +103,12 @@ def _assert_chart_labels(obj, version, release=RELEASE):
     labels = obj.metadata.labels or {}
     want = {"app": "vcluster", "chart": f"vcluster-{version}", "release": release, "heritage": "Helm"}
     assert {k: labels.get(k) for k in want} == want, f"{obj.kind} {obj.metadata.name} labels: {labels}"
+
+
+def _assert_helm_owned(obj, release=RELEASE):
+    """An object of the release that the chart does not label: only Helm's own label and annotations."""
+    assert obj.metadata.labels == {"app.kubernetes.io/managed-by": "Helm"}, obj.metadata.labels
+    assert (obj.metadata.annotations or {}).get("meta.helm.sh/release-name") == release
 
 
 def _running_pod(core, namespace, release=RELEASE):
@@ -280,7 +286,12 @@ def test_modern_hardened_values_pass_restricted_admission_and_render_policies(
         limits = core.read_namespaced_limit_range(f"vc-{n}", namespace).spec.limits[0]
         assert limits.default == {"cpu": "1", "ephemeral-storage": "8Gi", "memory": "512Mi"}
         assert limits.default_request == {"cpu": "100m", "ephemeral-storage": "3Gi", "memory": "128Mi"}
-        assert _names(net.list_namespaced_network_policy(namespace).items) == [f"vc-cp-{n}", f"vc-work-{n}"]
+        assert _names(net.list_namespaced_network_policy(namespace).items) == [
+            f"vc-cp-{n}",
+            f"vc-kube-dns-{n}",
+            f"vc-snapshot-{n}",
+            f"vc-work-{n}",
+        ]
         work = net.read_namespaced_network_policy(f"vc-work-{n}", namespace)
         blocks = [p.ip_block for rule in work.spec.egress for p in (rule.to or []) if p.ip_block]
         assert [(b.cidr, "10.0.0.0/8" in b._except) for b in blocks] == [("0.0.0.0/0", True)]
@@ -326,7 +337,9 @@ def test_modern_chart_refuses_a_namespace_with_a_loft_service(k8s, namespace, ch
     )
     args = ["install", RELEASE, "vcluster", "--repo", chart_repo, "--version", MODERN_VERSION, "-n", namespace]
     proc = helm(*args, check=False)
-    assert proc.returncode != 0 and "a Service named loft exists" in proc.stderr, proc.stderr
+    assert proc.returncode != 0, proc.stdout
+    assert f"a vCluster platform installation exists in the namespace '{namespace}'. Aborting install" in proc.stderr
+    assert json.loads(helm("list", "--namespace", namespace, "--all", "--output", "json").stdout) == []
 
 
 def test_modern_template_service_spec_and_policy_switches(chart_repo, helm, tmp_path):
@@ -365,11 +378,16 @@ def test_legacy_defaults_create_the_chart_objects_and_standin_writes_kubeconfig(
             core.read_namespaced_service_account(f"vc-workload-{n}", namespace),
             rbac.read_namespaced_role(n, namespace),
             rbac.read_namespaced_role_binding(n, namespace),
-            core.read_namespaced_config_map(f"{n}-coredns", namespace),
             core.read_namespaced_config_map(f"{n}-init-manifests", namespace),
-            core.read_namespaced_service(f"{n}-headless", namespace),
         ):
             _assert_chart_labels(obj, LEGACY_VERSION)
+        # the legacy chart labels its headless Service app=<release>-vcluster and its CoreDNS ConfigMap not at all
+        headless = core.read_namespaced_service(f"{n}-headless", namespace)
+        assert headless.metadata.labels == {
+            "app": f"{n}-vcluster", "chart": f"vcluster-{LEGACY_VERSION}", "release": n, "heritage": "Helm",
+            "app.kubernetes.io/managed-by": "Helm",
+        }  # fmt: skip
+        _assert_helm_owned(core.read_namespaced_config_map(f"{n}-coredns", namespace))
         svc = core.read_namespaced_service(n, namespace)
         assert sorted((p.name, p.port, p.target_port) for p in svc.spec.ports) == [
             ("https", 443, 8443),
@@ -411,12 +429,13 @@ def test_legacy_isolation_objects_and_hardened_values_pass_restricted(
     namespace = namespace_factory(labels=RESTRICTED)
     n = RELEASE
     with installed(helm, chart_repo, namespace, LEGACY_VERSION, _values_file(tmp_path, LEGACY_HARDENED)):
-        _assert_chart_labels(core.read_namespaced_resource_quota(f"{n}-quota", namespace), LEGACY_VERSION)
-        _assert_chart_labels(core.read_namespaced_limit_range(f"{n}-limit-range", namespace), LEGACY_VERSION)
-        assert _names(net.list_namespaced_network_policy(namespace).items) == [
-            f"{n}-control-plane",
-            f"{n}-workloads",
-        ]
+        # the legacy chart's isolation objects carry no chart labels, only Helm's ownership
+        _assert_helm_owned(core.read_namespaced_resource_quota(f"{n}-quota", namespace))
+        _assert_helm_owned(core.read_namespaced_limit_range(f"{n}-limit-range", namespace))
+        policies = net.list_namespaced_network_policy(namespace).items
+        assert _names(policies) == [f"{n}-control-plane", f"{n}-workloads"]
+        for policy in policies:
+            _assert_helm_owned(policy)
         pod = apps.read_namespaced_stateful_set(n, namespace).spec.template.spec
         assert pod.security_context.fs_group == 12345  # podSecurityContext merged with fsGroup
         args = pod.containers[0].args
