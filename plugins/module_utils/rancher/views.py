@@ -46,5 +46,7 @@ def cluster_summary(obj):
         "labels": dict(obj.get("labels") or {}),
         "annotations": dict(obj.get("annotations") or {}),
         "agent_env_vars": env_vars(obj.get("agentEnvVars")),
-        "cluster_agent_deployment_customization": canonical_customization(obj.get("clusterAgentDeploymentCustomization")),
+        "cluster_agent_deployment_customization": canonical_customization(
+            obj.get("clusterAgentDeploymentCustomization")
+        ),
     }

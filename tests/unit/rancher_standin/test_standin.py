@@ -334,7 +334,8 @@ def test_v1_is_source_of_truth_before_2_11(api, standin):
     assert mgmt["labels"]["a"] == "1" and mgmt["annotations"]["provisioning.cattle.io/administrated"] == "false"
     api.call("PUT", "/v3/clusters/" + cid, {"name": "vc-v1", "agentEnvVars": [{"name": "X", "value": "2"}]})
     standin.step()
-    assert api.call("GET", "/v3/clusters/" + cid)[1]["agentEnvVars"] == [{"name": "X", "value": "1", "type": ENV}]  # overwritten
+    # overwritten
+    assert api.call("GET", "/v3/clusters/" + cid)[1]["agentEnvVars"] == [{"name": "X", "value": "1", "type": ENV}]
     status, body, _unused = api.call(
         "POST", "/v1/provisioning.cattle.io.clusters", {"metadata": {"name": "vc-v1", "namespace": "fleet-default"}}
     )
