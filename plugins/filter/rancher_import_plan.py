@@ -41,7 +41,8 @@ options:
   server_url:
     description:
       - Rancher's C(server-url) setting as M(tenancy.vcluster.rancher_cluster) returned it
-        (RV(tenancy.vcluster.rancher_cluster#module:server_url)); empty stops the import (Rancher deploys the agent only once it is set). Not given, it is not checked.
+        (RV(tenancy.vcluster.rancher_cluster#module:server_url)); empty stops the import (Rancher deploys the
+        agent only once it is set). Not given, it is not checked.
     type: str
 """
 
