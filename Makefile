@@ -14,7 +14,7 @@ COLL_LINK := $(COLL_ROOT)/ansible_collections/tenancy/vcluster
 export ANSIBLE_COLLECTIONS_PATH := $(abspath $(COLL_ROOT))
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help setup collection lint ruff ansible-lint sanity unit integration reliability test test-rancher-real demo bench cluster-up cluster-down clean docs
+.PHONY: help setup collection lint ruff ansible-lint sanity unit integration reliability test test-rancher-real demo bench bench-profile cluster-up cluster-down clean docs
 
 help:
 	@echo "make demo   provision the sample tenant on the local control plane"
@@ -60,7 +60,11 @@ reliability: setup
 	$(BIN)/pytest -q tests/reliability
 
 bench: setup
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py measure
+
+# Where the no-op time of a fleet of 50 goes (per task, cProfile, perf stat, forks and strategy variants).
+bench-profile: setup
+	$(BIN)/python bench/run.py profile
 
 test: setup
 	hack/run-tests
