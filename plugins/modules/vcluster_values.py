@@ -44,7 +44,8 @@ options:
     required: true
   chart_version:
     description:
-      - Exact chart version, for example C(0.36.1) or C(0.19.10). Supported are 0.15.0 up to (excluding) 0.37.0.
+      - Exact chart version, for example C(0.36.1) or C(0.19.10). The supported range is kept in
+        C(plugins/module_utils/vcluster/dialects.py); an unsupported version is refused with the range.
       - Versions before 0.20 use the legacy value dialect, later versions the unified chart.
     type: str
     required: true

@@ -50,6 +50,8 @@ def day2(local_cluster, chart_repo, syncer_standin, tmp_path, k8s):
             "vcluster_chart_version": version,
             "vcluster_isolation": {"enabled": True},
             "vcluster_map_services": {"from_host": [{"from": f"{shared}/db", "to": "default/db"}]},
+            # a host service of another namespace is read on purpose (the boundary refuses it unless allowed)
+            "vcluster_allow": [{"id": "boundary-namespace", "reason": "the tenant uses the shared database"}],
             # a legacy-format value: converted on upgrade together with the deployed values
             "vcluster_values": {"isolation": {"resourceQuota": {"quota": {"count/pods": 15}}}},
             **extra,

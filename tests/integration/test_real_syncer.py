@@ -156,6 +156,8 @@ def tenant(vcluster_syncer, local_cluster, chart_repo, k8s, tmp_path_factory):
         NAME,
         vcluster_isolation={"enabled": True},
         vcluster_map_services={"from_host": [{"from": f"{echo_ns}/echo", "to": "default/echo"}]},
+        # a host service of another namespace is read on purpose (the boundary refuses it unless allowed)
+        vcluster_allow=[{"id": "boundary-namespace", "reason": "the tenant uses the shared echo service"}],
     )
     group_vars = local_group_vars(local_cluster, chart_repo, work)
     inventory = write_inventory(work / "hosts.yml", {"e2e": host_vars}, group_vars)

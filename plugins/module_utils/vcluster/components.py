@@ -190,7 +190,8 @@ def legacy_k3s_pod(version, effective):
     if get_path(effective, "fsGroup") is not None and "fsGroup" not in pod:
         pod["fsGroup"] = get_path(effective, "fsGroup")
     container = _context(effective, "securityContext")
-    field = "initContainers" if dialects.minor_of(version) >= (0, 19) else "containers"
+    since = dialects.LEGACY_K3S_INIT_CONTAINER_SINCE
+    field = "initContainers" if dialects.minor_of(version) >= since else "containers"
     containers = [
         (field, "vcluster", container, "securityContext"),
         ("containers", "syncer", container, "securityContext"),

@@ -46,6 +46,7 @@ VOLUME_SNAPSHOT_SYNC_REMOVED_IN = (0, 36)  # sync.toHost.volumeSnapshots
 # Legacy (< 0.20) charts.
 LEGACY_K8S_COMPONENT_CONTEXTS_UNTIL = (0, 18)  # api/controller/scheduler Deployments with a securityContext each
 LEGACY_K8S_CERT_JOB_UNTIL = (0, 16)  # the pre-install certificate Job
+LEGACY_K3S_INIT_CONTAINER_SINCE = (0, 19)  # legacy k3s chart: vcluster copies the k3s binary as an init container
 LEGACY_FIRST_RUN_AS_ROOT_DEFAULT = (0, 16)  # k3s chart default securityContext.runAsUser: 0
 
 DISTROS = ("k8s", "k3s", "k0s", "eks")

@@ -133,7 +133,7 @@ def _problems(host, variables, purpose):
             continue
         problem = _kind_problem(kind, value)
         if problem is None and choices is not None and value not in choices:
-            problem = f"is {value!r}; use one of {', '.join(repr(choice) for choice in choices if choice)}"
+            problem = f"is {value!r}; use one of: {', '.join(str(choice) for choice in choices if choice)}"
         if problem is None and name == "vcluster_kubeconfig_server" and server_problem(value):
             problem = f"is {value!r}; use an https:// URL, 'auto' or 'from_secret'"
         if problem:
