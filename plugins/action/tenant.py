@@ -11,7 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 import os
 
-from ansible.errors import AnsibleActionFail
+from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
@@ -38,17 +38,23 @@ class ActionModule(ActionBase):
         if validation.errors.errors:
             raise AnsibleActionFail(validation.errors.msg)
         task_vars = task_vars or {}
-        variables = {
-            name: plain_data(self._templar.template(value))
-            for name, value in task_vars.items()
-            if name.startswith("vcluster_")
-        }
+        variables, unevaluated = {}, []
+        for name, value in task_vars.items():
+            if not name.startswith("vcluster_"):
+                continue
+            try:
+                variables[name] = plain_data(self._templar.template(value))
+            except AnsibleError as exc:
+                unevaluated.append(f"{name} cannot be evaluated ({exc.message})")
         host = task_vars.get("inventory_hostname", "localhost")
         try:
             tenant = tenant_from(
                 host, variables, os.path.expanduser("~"), purpose=validation.validated_parameters["purpose"]
             )
         except ContractError as exc:
-            raise AnsibleActionFail(str(exc)) from None
-        result.update(changed=False, ansible_facts={FACT: tenant})
+            raise AnsibleActionFail(" ".join([str(exc), *unevaluated])) from None
+        if unevaluated:
+            raise AnsibleActionFail(f"Tenant {host}: {'; '.join(unevaluated)}. Fix the variable in the inventory.")
+        # The tenant holds its chart values, secrets among them: the fact is set, never shown (-v prints results).
+        result.update(changed=False, ansible_facts={FACT: tenant}, _ansible_no_log=True)
         return result

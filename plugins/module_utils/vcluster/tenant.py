@@ -18,6 +18,8 @@ import hashlib
 import posixpath
 
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import dialects, naming
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.allowed import apply_allow, normalize_allow
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.boundary import check_options_boundary
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.dialects import DISTROS
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.findings import format_finding
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.input_checks import check_cidrs
@@ -148,13 +150,30 @@ def _problems(host, variables, purpose):
 
 def _setting_problems(host, variables, purpose):
     """Findings (as text) of settings every playbook uses before vcluster_values sees them: the isolation option
-    (the isolation role writes its egress policy from it) and, for removal, the names (teardown deletes by them)."""
+    (the isolation role writes its egress policy from it), the boundary of the options (known from the inventory
+    alone, so they come before any host read) and, for removal, the names (teardown deletes by them)."""
     isolation, found = normalize_isolation(variables.get("vcluster_isolation"), path="vcluster_isolation")
     found += check_cidrs(isolation["extra_egress_cidrs"], "vcluster_isolation.extra_egress_cidrs")
+    if purpose == "provision" and not found:
+        found += _options_boundary(variables, isolation)
     if purpose != "provision":
         found += naming.check_release_name(variables.get("vcluster_name") or host, path="vcluster_name")
         found += naming.check_names_of_namespace(variables.get("vcluster_namespace"), "vcluster_namespace")
     return [format_finding(finding) for finding in found if finding["severity"] == "error"]
+
+
+def _options_boundary(variables, isolation):
+    """``boundary-*`` findings of the structured options not allowed by ``vcluster_allow`` (vcluster_values checks
+    the same again with the values)."""
+    entries, found = normalize_allow(variables.get("vcluster_allow"), path="vcluster_allow")
+    expose = variables.get("vcluster_expose") or {}
+    boundary = check_options_boundary(
+        isolation,
+        expose if isinstance(expose, dict) else {},
+        variables.get("vcluster_map_services") or {},
+        variables.get("vcluster_namespace") or "",
+    )
+    return found + apply_allow(boundary, entries)[0]
 
 
 def tenant_from(host, variables, home, purpose="provision"):

@@ -206,7 +206,20 @@ def _previous_release(params):
         params = dict(params, previous_chart_version=label["version"], previous_distro=label["distro"])
     if params.get("previous_values_file") and not params.get("previous_chart_version"):
         return params, "previous_values_file needs previous_chart or previous_chart_version (the deployed chart)"
-    return params, None
+    return dict(params, distro=_kept_distro(params)), None
+
+
+def _kept_distro(params):
+    """The distro an upgrade runs: the one given, else the deployed release's while the new chart still ships it
+    (vcluster cannot change the distro in place), else the new version's default."""
+    if params.get("distro") or not params.get("previous_chart_version") or not params.get("previous_distro"):
+        return params.get("distro")
+    version = dialects.parse_version(params.get("chart_version") or "")
+    kept = dialects.modern_distro(params["previous_distro"]) if version and version >= dialects.FIRST_MODERN else None
+    kept = kept or params["previous_distro"]
+    if version and dialects.is_supported_version(version) and dialects.distro_available(kept, version):
+        return kept
+    return None
 
 
 def masked(data, params):

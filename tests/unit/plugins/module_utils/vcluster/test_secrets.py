@@ -58,3 +58,13 @@ def test_legacy_k3s_token_is_masked_in_an_upgrade():
     assert outcome.failure is None, outcome.failure
     assert "legacy-token-abc" in outcome.values_yaml
     assert "legacy-token-abc" not in json.dumps(outcome.result) + (outcome.failure or "")
+
+
+def test_an_upgrade_without_a_distro_keeps_the_deployed_one_while_the_chart_ships_it():
+    previous, _findings, _meta = render_values(name="t1", namespace="tenant-a", chart_version="0.19.10", distro="k3s")
+    kept = evaluate(dict(BASE, chart_version="0.32.3", previous_values=previous, previous_chart="vcluster-0.19.10"))
+    assert kept.failure is None and kept.result["distro"] == "k3s"
+    switched = evaluate(
+        dict(BASE, chart_version="0.32.3", distro="k8s", previous_values=previous, previous_chart="vcluster-0.19.10")
+    )
+    assert "upgrade-refused" in switched.failure
