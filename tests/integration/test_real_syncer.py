@@ -555,7 +555,12 @@ def test_rancher_import_runs_the_agent_in_the_real_vcluster_and_the_host_judges_
         # a restricted tenant: the vcluster's own policy refuses the agent's pods (they never reach the host)
         deployment = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": AGENT},
                       "spec": {"replicas": 1, "selector": agent.spec.selector, "template": template}}  # fmt: skip
+        # the agent's service account too, as the registration manifest has it: the pods then meet Pod Security,
+        # not the ServiceAccount admission
+        account = template.spec.service_account_name
         tenant.vcore.create_namespace({"metadata": {"name": AGENT_NS}})
+        if account:
+            tenant.vcore.create_namespaced_service_account(AGENT_NS, {"metadata": {"name": account}})
         k8s_client.AppsV1Api(tenant.virtual).create_namespaced_deployment(AGENT_NS, deployment)
         # Refused by the vcluster's API server once the syncer has labelled the namespace (the ReplicaSet reports
         # FailedCreate), or, for a pod created before that, by the syncer's own check before it syncs (SyncError).
@@ -572,6 +577,8 @@ def test_rancher_import_runs_the_agent_in_the_real_vcluster_and_the_host_judges_
         raw_ns, raw_name, raw_api = unpolicied_vcluster
         raw_core = k8s_client.CoreV1Api(raw_api)
         raw_core.create_namespace({"metadata": {"name": AGENT_NS}})
+        if account:
+            raw_core.create_namespaced_service_account(AGENT_NS, {"metadata": {"name": account}})
         k8s_client.AppsV1Api(raw_api).create_namespaced_deployment(AGENT_NS, deployment)
         reports = wait_until(
             lambda: [e.message for e in raw_core.list_namespaced_event(AGENT_NS).items
