@@ -56,7 +56,7 @@ def _rollup_kib(pid: int) -> dict[str, int]:
     try:
         with open(f"/proc/{pid}/smaps_rollup") as fh:
             for line in fh:
-                key, _, rest = line.partition(":")
+                key, _sep, rest = line.partition(":")
                 if key in ("Pss", "Rss"):
                     out[key] = int(rest.split()[0])
     except (OSError, ValueError, IndexError):

@@ -197,7 +197,9 @@ def run_profile(site: Site, tenants: dict[str, str], forks_sweep=(2, 10, 25), mi
                "-i", str(inv), str(PROVISION), *site.forks_args()]
         keep("perf", variant("perf", cmd=cmd))
         res["perf"] = _parse_perf(perf_out)
-        hw = subprocess.run([perf, "stat", "-x,", "-e", "instructions", "true"], capture_output=True, text=True)
+        hw = subprocess.run(
+            [perf, "stat", "-x,", "-e", "instructions", "true"], capture_output=True, text=True, check=False
+        )
         res["perf"]["hardware_counters"] = "not supported" if "not supported" in hw.stderr else "supported"
     else:
         res["perf"] = {"skipped": "perf is not installed (Debian package linux-perf)"}

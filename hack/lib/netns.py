@@ -170,7 +170,7 @@ class LoopbackBridge:
     def _accept(self):
         while not self.closed.is_set():
             try:
-                conn, _ = self.listener.accept()
+                conn, _address = self.listener.accept()
             except OSError:
                 return
             threading.Thread(target=self._relay, args=(conn,), daemon=True).start()
@@ -190,7 +190,7 @@ class LoopbackBridge:
         open_ends = 2
         try:
             while open_ends and not self.closed.is_set():
-                for key, _ in sel.select(timeout=1.0):
+                for key, _events in sel.select(timeout=1.0):
                     src = key.fileobj
                     try:
                         data = src.recv(65536)

@@ -342,7 +342,7 @@ class Supervisor:
             if vol is None:
                 raise SupervisorError(f"volume mount {vm.name} has no volume in the pod spec")
             source = os.path.join(inst.dir, "volumes", vm.name)
-            files = None
+            files, mode = None, 0o644
             readonly = bool(vm.read_only)
             if vm.mount_path == BINARIES_DIR:
                 source, readonly = self.binaries, True  # filled by the chart's init container in a real pod
@@ -412,8 +412,8 @@ class Supervisor:
         }
         if path in values:
             return values[path] or ""
-        for prefix, mapping in (("metadata.labels", pod.metadata.labels), ("metadata.annotations",
-                                                                             pod.metadata.annotations)):
+        metadata = (("metadata.labels", pod.metadata.labels), ("metadata.annotations", pod.metadata.annotations))
+        for prefix, mapping in metadata:
             if path.startswith(prefix + "['") and path.endswith("']"):
                 return (mapping or {}).get(path[len(prefix) + 2 : -2], "")
         raise SupervisorError(f"env fieldRef {path} is not supported")

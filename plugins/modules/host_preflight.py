@@ -17,7 +17,7 @@ author:
   - tenancy.vcluster maintainers (@tenancy)
 description:
   - The one read of the host cluster for a tenant, in one module call (one process and one Kubernetes client instead
-    of one per check); M(tenancy.vcluster.preflight) runs it and hands the result to every role.
+    of one per check); C(tenancy.vcluster.preflight) runs it and hands the result to every role.
   - The Kubernetes version of the host (C(GET /version)).
   - Every right the collection needs (O(rights)), asked with one C(SelfSubjectRulesReview) in O(namespace) and
     compared with the ClusterRole of C(extensions/rbac/) (C(plugins/module_utils/vcluster/access.py)); where the

@@ -22,7 +22,7 @@ description:
   - A C(vcluster_*) variable the contract does not know is an error (with the closest known name), so a typo never
     drops a setting silently. Every problem names the host, the variable and what to set.
   - The roles of this collection run it first when the fact is not set yet; playbooks need not call it.
-  - Runs on the controller only, like M(ansible.builtin.set_fact).
+  - Runs on the controller only, like C(ansible.builtin.set_fact).
 options:
   purpose:
     description:

@@ -248,7 +248,7 @@ def test_compliant_deployment_runs_on_the_host_under_its_translated_name(tenant,
         },
     )
     vpod = wait_until(
-        lambda: [p for p in tenant.vcore.list_namespaced_pod("default", label_selector="app=web").items],
+        lambda: list(tenant.vcore.list_namespaced_pod("default", label_selector="app=web").items),
         timeout=120,
         what="the vcluster's controller manager to create the Deployment's pod",
     )[0]
@@ -340,8 +340,9 @@ def unpolicied_vcluster(vcluster_syncer, helm, chart_repo, k8s, tmp_path_factory
 
 
 @pytest.mark.parametrize("case", REFUSED_PODS, ids=[c[0] for c in REFUSED_PODS])
-def test_the_host_admission_refuses_what_the_syncer_syncs_and_the_vcluster_says_why(unpolicied_vcluster, k8s, audit,
-                                                                                     case):  # fmt: skip
+def test_the_host_admission_refuses_what_the_syncer_syncs_and_the_vcluster_says_why(
+    unpolicied_vcluster, k8s, audit, case
+):
     namespace, vcluster, api = unpolicied_vcluster
     name, container, volumes, mounts, why = case
     vcore = k8s_client.CoreV1Api(api)

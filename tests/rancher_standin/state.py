@@ -167,6 +167,7 @@ class StandinState:
         self.make_active(obj)
         for project in self.projects.values():
             project["_ticks"] = 2
+
     # -- tokens and visibility -----------------------------------------------------------------------
     def add_token(self, value=None, role="admin", cluster_id=None):
         if value:

@@ -354,8 +354,12 @@ def test_v1_api_from_2_11_writes_labels_to_the_management_cluster(capsys, standi
     assert result["changed"] is False
 
 
-SCHEDULING = {"schedulingCustomization": {"podDisruptionBudget": {"minAvailable": "1"},
-                                           "priorityClass": {"value": 1000, "preemptionPolicy": "Never"}}}
+SCHEDULING = {
+    "schedulingCustomization": {
+        "podDisruptionBudget": {"minAvailable": "1"},
+        "priorityClass": {"value": 1000, "preemptionPolicy": "Never"},
+    }
+}
 
 
 def test_scheduling_customization_needs_the_feature_flag_read_before_any_write(capsys, standin):

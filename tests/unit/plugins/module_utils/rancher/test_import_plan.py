@@ -58,7 +58,6 @@ def test_no_network_policy_blocks_nothing():
     assert plan(opened, {}, {}, ["10.20.0.10"], "rancher.internal")["blocked_addresses"] == []
 
 
-
 def test_server_url_unset_stops_before_anything_else():
     tenant = dict(TENANT, profile="baseline")
     result = plan(tenant, {}, {}, ["203.0.113.1"], "r.example.com", server_url="", rancher_url="https://r.example.com")
