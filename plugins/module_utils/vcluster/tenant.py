@@ -173,7 +173,7 @@ def _options_boundary(variables, isolation):
         variables.get("vcluster_map_services") or {},
         variables.get("vcluster_namespace") or "",
     )
-    return found + apply_allow(boundary, entries)[0]
+    return found + [dict(f, path=f"vcluster_{f['path']}") for f in apply_allow(boundary, entries)[0]]
 
 
 def tenant_from(host, variables, home, purpose="provision"):

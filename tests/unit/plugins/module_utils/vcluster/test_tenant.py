@@ -71,7 +71,7 @@ def test_removal_needs_no_chart_version():
 
 def test_a_mapping_out_of_the_namespace_stops_before_any_host_read_unless_allowed():
     mapped = dict(OK, vcluster_map_services={"from_host": [{"from": "kube-system/kube-dns", "to": "default/dns"}]})
-    assert "[boundary-namespace]" in problems(mapped) and "map_services.from_host[0].from" in problems(mapped)
+    assert "[boundary-namespace]" in problems(mapped) and "vcluster_map_services.from_host[0].from" in problems(mapped)
     allowed = dict(mapped, vcluster_allow=[{"id": "boundary-namespace", "reason": "shared DNS on purpose"}])
     assert tenant_from("team-a", allowed, "/home/op")["map_services"] == mapped["vcluster_map_services"]
     assert tenant_from("team-a", mapped, "/home/op", "read")["namespace"] == "tenant-a"
