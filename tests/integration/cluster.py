@@ -225,6 +225,23 @@ def ensure_up() -> LocalCluster:
     return LocalCluster(cluster_env())
 
 
+# The labels of a host namespace that enforces Pod Security restricted (latest).
+RESTRICTED_NAMESPACE_LABELS = {
+    "pod-security.kubernetes.io/enforce": "restricted",
+    "pod-security.kubernetes.io/enforce-version": "latest",
+}
+
+
+def read_or_none(read, *args):
+    """``read(*args)``, or None when the object does not exist (404)."""
+    try:
+        return read(*args)
+    except ApiException as exc:
+        if exc.status == 404:
+            return None
+        raise
+
+
 def delete_namespaces(api_client, names) -> None:
     """Delete each namespace once (tests' cleanup); one that is already gone is fine."""
     core = k8s_client.CoreV1Api(api_client)

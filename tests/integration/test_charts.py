@@ -13,19 +13,15 @@ import json
 
 import pytest
 import yaml
-from cluster import wait_until
+from cluster import RESTRICTED_NAMESPACE_LABELS, read_or_none, wait_until
 from kubernetes import client as k8s_client
 from kubernetes import config as k8s_config
-from kubernetes.client.rest import ApiException
 
 MODERN_VERSION = "0.36.1"  # the unified chart vcluster-0.36.1.tgz
 LEGACY_VERSION = "0.19.10"  # the legacy k3s chart vcluster-0.19.10.tgz
 
 RELEASE = "vc1"
-RESTRICTED = {
-    "pod-security.kubernetes.io/enforce": "restricted",
-    "pod-security.kubernetes.io/enforce-version": "latest",
-}
+RESTRICTED = RESTRICTED_NAMESPACE_LABELS
 
 HARDENED_CONTAINER = {
     "allowPrivilegeEscalation": False,
@@ -84,15 +80,6 @@ def installed(helm, chart_repo, namespace, version, values_file=None, release=RE
         yield release
     finally:
         helm("uninstall", release, "--namespace", namespace, "--wait", "--timeout", "120s", check=False)
-
-
-def _get(fn, *args):
-    try:
-        return fn(*args)
-    except ApiException as exc:
-        if exc.status == 404:
-            return None
-        raise
 
 
 def _names(items):
@@ -234,11 +221,11 @@ def test_modern_defaults_create_the_chart_objects_and_standin_writes_kubeconfig(
         assert "wrote Secret" not in _once(syncer_once, namespace).stderr
 
     # uninstalled: Helm's objects are gone, vc-<n> is garbage-collected via its owner (Service <n>)
-    assert _get(apps.read_namespaced_stateful_set, n, namespace) is None
-    assert _get(core.read_namespaced_service, n, namespace) is None
-    assert _get(core.read_namespaced_secret, f"vc-config-{n}", namespace) is None
+    assert read_or_none(apps.read_namespaced_stateful_set, n, namespace) is None
+    assert read_or_none(core.read_namespaced_service, n, namespace) is None
+    assert read_or_none(core.read_namespaced_secret, f"vc-config-{n}", namespace) is None
     wait_until(
-        lambda: _get(core.read_namespaced_secret, f"vc-{n}", namespace) is None,
+        lambda: read_or_none(core.read_namespaced_secret, f"vc-{n}", namespace) is None,
         timeout=60,
         what=f"garbage collection of Secret vc-{n}",
     )
@@ -311,7 +298,9 @@ def test_modern_hardened_values_pass_restricted_admission_and_render_policies(
         )
         assert _pod_security_rejections(core, namespace) == []
     wait_until(
-        lambda: _get(rbac.read_cluster_role, cluster_role) is None, timeout=30, what=f"ClusterRole {cluster_role}"
+        lambda: read_or_none(rbac.read_cluster_role, cluster_role) is None,
+        timeout=30,
+        what=f"ClusterRole {cluster_role}",
     )
 
 
@@ -413,7 +402,7 @@ def test_legacy_defaults_create_the_chart_objects_and_standin_writes_kubeconfig(
         _once(syncer_once, namespace)
         kubeconfig = _check_kubeconfig_secret(core, namespace, host_namespace=namespace)
     wait_until(
-        lambda: _get(core.read_namespaced_secret, f"vc-{n}", namespace) is None,
+        lambda: read_or_none(core.read_namespaced_secret, f"vc-{n}", namespace) is None,
         timeout=60,
         what=f"garbage collection of Secret vc-{n}",
     )
@@ -462,7 +451,7 @@ def test_background_standin_writes_and_cleans_up(k8s, namespace, chart_repo, hel
     n = RELEASE
     with installed(helm, chart_repo, namespace, MODERN_VERSION):
         try:
-            wait_until(lambda: _get(core.read_namespaced_secret, f"vc-{n}", namespace), timeout=180)
+            wait_until(lambda: read_or_none(core.read_namespaced_secret, f"vc-{n}", namespace), timeout=180)
         except TimeoutError:
             pytest.fail(f"no Secret vc-{n} from the background syncer-standin; its log:\n{syncer_standin.log()}")
         kubeconfig = _check_kubeconfig_secret(core, namespace, host_namespace=namespace)

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 import urllib3
 import yaml
-from cluster import wait_until
+from cluster import RESTRICTED_NAMESPACE_LABELS, delete_namespaces, read_or_none, wait_until
 from kubernetes import client as k8s_client
 from kubernetes import config as k8s_config
 from kubernetes.client.rest import ApiException
@@ -43,10 +43,6 @@ CHART_VERSION = "0.36.1"
 NAME = "e2e"
 AGENT_NS, AGENT = "cattle-system", "cattle-cluster-agent"
 ECHO_BODY = b"hello from the host service echo\n"
-RESTRICTED_NS = {
-    "pod-security.kubernetes.io/enforce": "restricted",
-    "pod-security.kubernetes.io/enforce-version": "latest",
-}
 RESTRICTED_CONTAINER = {
     "allowPrivilegeEscalation": False,
     "capabilities": {"drop": ["ALL"]},
@@ -182,12 +178,7 @@ def tenant(vcluster_syncer, local_cluster, chart_repo, k8s, tmp_path_factory):
     made.virtual.close()
     echo.stop()
     run_playbook("deprovision.yml", inventory)
-    for ns in (namespace, echo_ns):
-        try:
-            core.delete_namespace(ns)
-        except ApiException as exc:
-            if exc.status != 404:
-                raise
+    delete_namespaces(k8s, [namespace, echo_ns])
 
 
 def host_pod(core, namespace, name):
@@ -308,7 +299,7 @@ def unpolicied_vcluster(vcluster_syncer, helm, chart_repo, k8s, tmp_path_factory
     in a host namespace that enforces restricted: what reaches the host is judged only by the host's admission."""
     core = k8s_client.CoreV1Api(k8s)
     namespace, name = unique("e2e-raw"), "raw"
-    meta = k8s_client.V1ObjectMeta(name=namespace, labels=RESTRICTED_NS)
+    meta = k8s_client.V1ObjectMeta(name=namespace, labels=RESTRICTED_NAMESPACE_LABELS)
     core.create_namespace(k8s_client.V1Namespace(metadata=meta))
     hardened = {**RESTRICTED_CONTAINER, "runAsUser": 12345, "runAsGroup": 12345, "readOnlyRootFilesystem": True}
     pod_context = {"runAsNonRoot": True, "runAsUser": 12345, "runAsGroup": 12345, "fsGroup": 12345,
@@ -327,7 +318,7 @@ def unpolicied_vcluster(vcluster_syncer, helm, chart_repo, k8s, tmp_path_factory
     values_file.write_text(yaml.safe_dump(values))
     helm("install", name, "vcluster", "--repo", chart_repo, "--version", CHART_VERSION, "-n", namespace,
          "--values", str(values_file))  # fmt: skip
-    secret = wait_until(lambda: _maybe(core.read_namespaced_secret, f"vc-{name}", namespace), timeout=180,
+    secret = wait_until(lambda: read_or_none(core.read_namespaced_secret, f"vc-{name}", namespace), timeout=180,
                         what=f"the real syncer to write vc-{name}")  # fmt: skip
     kubeconfig = yaml.safe_load(base64.b64decode(secret.data["config"]))
     api = k8s_config.new_client_from_config_dict(kubeconfig)
@@ -439,7 +430,7 @@ def test_mapped_host_service_answers_its_name_in_the_vcluster(tenant, vcluster_s
     because the vcluster's CoreDNS is a kwok pod here, and the API server's service proxy only proxies to pod
     endpoints (kube-apiserver pkg/registry/core/service/storage ResourceLocation)."""
     svc = wait_until(
-        lambda: _maybe(tenant.vcore.read_namespaced_service, "echo", "default"),
+        lambda: read_or_none(tenant.vcore.read_namespaced_service, "echo", "default"),
         timeout=60,
         what="Service default/echo replicated into the vcluster",
     )
@@ -471,18 +462,9 @@ def test_mapped_host_service_answers_its_name_in_the_vcluster(tenant, vcluster_s
 def _when_up(fn, *args):
     """FN(*ARGS), or None while the API server does not answer (restarting) or the object is missing."""
     try:
-        return _maybe(fn, *args)
+        return read_or_none(fn, *args)
     except (OSError, urllib3.exceptions.HTTPError):
         return None
-
-
-def _maybe(fn, *args):
-    try:
-        return fn(*args)
-    except ApiException as exc:
-        if exc.status == 404:
-            return None
-        raise
 
 
 # --------------------------------------------------------------------------------------------- lifecycle
@@ -592,11 +574,7 @@ def test_rancher_import_runs_the_agent_in_the_real_vcluster_and_the_host_judges_
     finally:
         run_playbook("deprovision.yml", inventory)
         rancher.stop()
-        try:
-            core.delete_namespace(namespace)
-        except ApiException as exc:
-            if exc.status != 404:
-                raise
+        delete_namespaces(k8s, [namespace])
 
 
 def test_deprovision_leaves_no_synced_object_process_mount_or_namespace(tenant, vcluster_syncer, k8s):
