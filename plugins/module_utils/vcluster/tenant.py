@@ -22,6 +22,7 @@ from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.allowed 
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.boundary import check_options_boundary
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.dialects import DISTROS
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.findings import format_finding
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.host_preflight import RANCHER_PROJECT_ID
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.input_checks import check_cidrs
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.kubeconfig import server_problem
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.options import (
@@ -211,6 +212,8 @@ def build_tenant(host, given, home):
         "profile": given["vcluster_profile"],
         "state": given["vcluster_state"],
         "rancher_project": given["vcluster_rancher_project"],
+        # an id <cluster id>:<project id>; else a display name the pre-flight resolves with Rancher
+        "rancher_project_is_id": bool(RANCHER_PROJECT_ID.match(given["vcluster_rancher_project"] or "")),
         "isolation": given["vcluster_isolation"],
         "isolation_effective": normalize_isolation(given["vcluster_isolation"])[0],
         "map_services": given["vcluster_map_services"],

@@ -75,3 +75,9 @@ def test_a_mapping_out_of_the_namespace_stops_before_any_host_read_unless_allowe
     allowed = dict(mapped, vcluster_allow=[{"id": "boundary-namespace", "reason": "shared DNS on purpose"}])
     assert tenant_from("team-a", allowed, "/home/op")["map_services"] == mapped["vcluster_map_services"]
     assert tenant_from("team-a", mapped, "/home/op", "read")["namespace"] == "tenant-a"
+
+
+def test_a_rancher_project_id_is_told_from_a_display_name():
+    assert tenant_from("team-a", dict(OK, vcluster_rancher_project="local:p-abc12"), "/h")["rancher_project_is_id"]
+    assert tenant_from("team-a", dict(OK, vcluster_rancher_project="c-m-1a:p-xyz"), "/h")["rancher_project_is_id"]
+    assert not tenant_from("team-a", dict(OK, vcluster_rancher_project="Team A"), "/h")["rancher_project_is_id"]
