@@ -215,11 +215,12 @@ def _kept_distro(params):
     if params.get("distro") or not params.get("previous_chart_version") or not params.get("previous_distro"):
         return params.get("distro")
     version = dialects.parse_version(params.get("chart_version") or "")
-    kept = dialects.modern_distro(params["previous_distro"]) if version and version >= dialects.FIRST_MODERN else None
-    kept = kept or params["previous_distro"]
-    if version and dialects.is_supported_version(version) and dialects.distro_available(kept, version):
-        return kept
-    return None
+    if not version or not dialects.is_supported_version(version):
+        return None
+    kept = params["previous_distro"]
+    if version >= dialects.FIRST_MODERN:
+        kept = dialects.modern_distro(kept)
+    return kept if dialects.distro_available(kept, version) else None
 
 
 def masked(data, params):
