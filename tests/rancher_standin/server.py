@@ -512,14 +512,17 @@ class RancherStandin:
 
     Timing: ``controller_interval`` (s) between controller passes, ``connect_interval`` (s) of the ``Connected``
     ticker (15 s upstream), ``agent_poll_interval`` (s) between agent checks of a cluster;
-    ``ready_after_steps``/``delete_after_steps`` passes until ``active``/gone. ``page_size``: items per v3 page
+    ``ready_after_steps``/``delete_after_steps`` passes until ``active``/gone; ``v1_cache_lag`` (s) after a v1
+    cluster's management cluster is created, during which controller passes rebuild its labels and annotations from
+    the v1 object (a real 2.12 server did this for up to seconds under load). ``page_size``: items per v3 page
     (norman's default 1000; set it small to exercise ``pagination.next``).
     """
 
     def __init__(self, profile="2.12", token=None, password="admin-password", host="127.0.0.1", port=0,
                  tls=False, server_url=None, controller_interval=0.2, connect_interval=15.0, agent_poll_interval=1.0,
                  ready_after_steps=2, delete_after_steps=2, forbid_after_delete=False, agent_check=None,
-                 kubeconfig=None, faults=None, cert_dir=None, page_size=DEFAULT_LIMIT, features=None):
+                 kubeconfig=None, faults=None, cert_dir=None, page_size=DEFAULT_LIMIT, features=None,
+                 v1_cache_lag=5.0):
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("the stand-in listens on loopback only")
         if kubeconfig and agent_check is None:
@@ -553,6 +556,7 @@ class RancherStandin:
             "ready_after_steps": ready_after_steps,
             "delete_after_steps": delete_after_steps,
             "forbid_after_delete": forbid_after_delete,
+            "v1_cache_lag": v1_cache_lag,
         }
         self.state = StandinState(
             self, profile, token or "token-admin:%s" % rand(TOKEN_ALPHABET, 54), password,

@@ -380,10 +380,10 @@ class StandinState:
     def step(self, clock):
         """One pass of every controller (the background loop calls this every ``controller_interval``)."""
         for v1 in list(self.v1.values()):
-            self.link_v1(v1)
+            self.link_v1(v1, clock)
         for obj in list(self.clusters.values()):
             obj["_ticks"] += 1
-            self.reconcile_v1_to_mgmt(obj)
+            self.reconcile_v1_to_mgmt(obj, clock)
             if obj.get("_removing"):
                 if obj["_ticks"] >= self.options["delete_after_steps"]:
                     self.finish_removal(obj)
@@ -576,8 +576,10 @@ class StandinState:
         v1.update(new)
         return v1
 
-    def link_v1(self, v1):
-        """The generating handler: create the management cluster ``c-m-xxxxxxxx`` of a new v1 cluster."""
+    def link_v1(self, v1, clock):
+        """The generating handler: create the management cluster ``c-m-xxxxxxxx`` of a new v1 cluster, with the v1
+        object's labels and annotations (``createNewCluster``, pkg/controllers/provisioningv2/cluster/controller.go,
+        v2.12.0)."""
         if v1["status"].get("clusterName") or v1.get("_deleting"):
             return
         annotations = v1["metadata"]["annotations"]
@@ -588,22 +590,30 @@ class StandinState:
         body = {
             "name": v1["metadata"]["name"],
             "labels": dict(v1["metadata"]["labels"]),
-            "annotations": {"provisioning.cattle.io/administrated": "false"},
+            "annotations": dict(v1["metadata"]["annotations"], **{"provisioning.cattle.io/administrated": "false"}),
             "agentEnvVars": copy.deepcopy(spec.get("agentEnvVars") or []),
             "importedConfig": {},
         }
         if spec.get("clusterAgentDeploymentCustomization") is not None:
             body["clusterAgentDeploymentCustomization"] = copy.deepcopy(spec["clusterAgentDeploymentCustomization"])
         mgmt = self.new_cluster(body, cluster_id=cid)
-        mgmt["_v1"] = v1["metadata"]["name"]
+        mgmt["_v1"], mgmt["_linked_at"] = v1["metadata"]["name"], clock
         v1["status"]["clusterName"] = cid
         v1["status"]["fleetWorkspaceName"] = "fleet-default"
 
-    def reconcile_v1_to_mgmt(self, mgmt):
-        """<= 2.10: every reconcile rebuilds the mgmt labels and spec from the v1 object (v3 edits are lost)."""
+    def reconcile_v1_to_mgmt(self, mgmt, clock):
+        """<= 2.10: every reconcile rebuilds the mgmt labels and spec from the v1 object (v3 edits are lost).
+        2.11+: the same for labels and annotations while the controller's cache lacks the new management cluster
+        (``createNewCluster`` falls back to the v1 object), ``v1_cache_lag`` seconds after it was created; then the
+        management cluster is the source of truth (``updateImportedCluster``)."""
         name = mgmt.get("_v1")
         v1 = self.v1.get(name) if name else None
-        if v1 is None or self.profile["mgmt_source_of_truth"]:
+        if v1 is None:
+            return
+        if self.profile["mgmt_source_of_truth"]:
+            if clock - mgmt.get("_linked_at", clock) < self.options["v1_cache_lag"]:
+                mgmt["labels"] = dict(mgmt.get("labels") or {}, **v1["metadata"]["labels"])
+                mgmt["annotations"] = dict(mgmt.get("annotations") or {}, **v1["metadata"]["annotations"])
             return
         spec = v1["spec"]
         mgmt["labels"] = dict(mgmt.get("labels") or {}, **v1["metadata"]["labels"])

@@ -290,6 +290,7 @@ class ClusterTask(object):
                 return False, mgmt, before, before
             if self.check_mode:
                 return True, mgmt, before, diff_view(dict(mgmt, **update))
+            self.mirror_metadata_to_v1(name, v1)
             return True, self.put_v3(mgmt, update), before, None
         flat = self.v1_flat(v1, mgmt)
         before = diff_view(flat)
@@ -313,6 +314,23 @@ class ClusterTask(object):
 
         self.client.update_cluster_v1(name, mutate)
         return True, self.client.get_cluster(cid), before, after
+
+    def mirror_metadata_to_v1(self, name, v1):
+        """Put the wanted labels and annotations on the v1 object too. Until the provisioning controller's cache
+        holds a new management cluster, each v1 reconcile rebuilds the management cluster's labels and annotations
+        from the v1 object (``createNewCluster``, pkg/controllers/provisioningv2/cluster/controller.go, v2.12.0),
+        which would undo a management-cluster write made right after the cluster was created."""
+        wanted = {"labels": self.desired.labels, "annotations": self.desired.annotations}
+        meta = v1.get("metadata") or {}
+        if all(merged_metadata(meta.get(field), keys) is None for field, keys in wanted.items()):
+            return
+
+        def mutate(obj):
+            current = obj.setdefault("metadata", {})
+            for field, keys in wanted.items():
+                current[field] = dict(current.get(field) or {}, **keys)
+
+        self.client.update_cluster_v1(name, mutate)
 
     # -- after the write -------------------------------------------------------------------------------
     def settle_version_management(self, current):
