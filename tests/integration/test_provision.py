@@ -88,6 +88,45 @@ def test_provision_creates_a_locked_down_tenant_and_is_idempotent(fleet, k8s, au
     assert writes(audit.mutating_since(mark)) == []
 
 
+def test_drift_on_the_host_takes_the_full_path_and_is_repaired(fleet, k8s, audit):
+    """The one-step in-sync check never hides drift: a removed Pod Security label, a deleted extra egress policy or
+    a host service a mapping needs send the tenant through the pre-flight and the roles, which repair or report."""
+    ns = unique("drift")
+    host_service = unique("svc")
+    core, net = k8s_client.CoreV1Api(k8s), k8s_client.NetworkingV1Api(k8s)
+    service = {"metadata": {"name": host_service}, "spec": {"ports": [{"port": 80}]}}
+    core.create_namespaced_service("default", service)
+    try:
+        inventory = fleet({"t1": tenant(
+            ns,
+            vcluster_isolation={"enabled": True, "extra_egress_cidrs": ["10.9.0.0/16"]},
+            vcluster_map_services={"from_host": [{"from": f"default/{host_service}", "to": "default/mapped"}]},
+            vcluster_allow=[{"id": "boundary-namespace", "reason": "the test maps a service of namespace default"}],
+        )})
+        assert run_playbook("provision.yml", inventory).rc == 0
+
+        core.patch_namespace(ns, {"metadata": {"labels": {"pod-security.kubernetes.io/enforce": None}}})
+        net.delete_namespaced_network_policy("t1-extra-egress", ns)
+        repair = run_playbook("provision.yml", inventory, "-v")
+        assert repair.rc == 0, repair.output
+        assert "the namespace lacks a label or annotation" in repair.output
+        assert core.read_namespace(ns).metadata.labels["pod-security.kubernetes.io/enforce"] == "restricted"
+        assert net.read_namespaced_network_policy("t1-extra-egress", ns)
+
+        mark = audit.mark()
+        quiet = run_playbook("provision.yml", inventory, "-v")
+        assert quiet.rc == 0 and quiet.changed("t1") == 0, quiet.output
+        assert "nothing to change" in quiet.output
+        assert writes(audit.mutating_since(mark)) == []
+    finally:
+        core.delete_namespaced_service(host_service, "default")
+    missing = run_playbook("provision.yml", inventory)
+    assert missing.rc != 0
+    assert f"vcluster_map_services.from_host maps host service(s) that do not exist: default/{host_service}" in (
+        missing.output
+    )
+
+
 def test_check_diff_reports_a_change_without_writing(fleet, audit):
     ns = unique("check")
     inventory = fleet({"t2": tenant(ns)})
@@ -111,17 +150,17 @@ def helm_revisions(k8s, namespace: str, release: str) -> list[str]:
 
 
 def task_result(output: str, task: str, host: str) -> str:
-    """What the default callback printed for ``host`` under the last ``TASK [... : task]`` header."""
-    block = output.rsplit(f": {task}]", 1)[1].split("\nTASK [", 1)[0]
+    """What the default callback printed for ``host`` under the last ``TASK [task]`` (or ``[role : task]``) header."""
+    block = output.rsplit(f"{task}]", 1)[1].split("\nTASK [", 1)[0]
     for line in block.splitlines():
         if f"[{host}]" in line:
             return line.split(":", 1)[0].strip()
     return "<not run>"
 
 
-def test_release_is_upgraded_on_change_and_left_alone_when_in_sync(fleet, k8s, audit):
-    """The in-sync fast path: helm, the chart render and its Pod Security check run only when the values or the
-    chart version differ from the deployed revision."""
+def test_release_is_upgraded_on_change_and_left_alone_when_in_sync(fleet, k8s, audit, tmp_path):
+    """Helm, the chart render and its Pod Security check run only when the values or the chart version differ from
+    the deployed revision; a tenant with nothing to change passes in the one-step in-sync check."""
     ns = unique("sync")
     inventory = fleet({"t3": tenant(ns)})
     assert run_playbook("provision.yml", inventory).rc == 0
@@ -131,6 +170,7 @@ def test_release_is_upgraded_on_change_and_left_alone_when_in_sync(fleet, k8s, a
     changed = fleet({"t3": tenant(ns, vcluster_isolation=quota)}, name="changed.yml")
     upgrade = run_playbook("provision.yml", changed)
     assert upgrade.rc == 0, upgrade.output
+    assert task_result(upgrade.output, IN_SYNC_TASK, "t3") == "ok"
     assert task_result(upgrade.output, "Install or upgrade the vcluster release", "t3") == "changed"
     pod_check = "Check every pod the chart renders against the Pod Security Standard"
     assert task_result(upgrade.output, pod_check, "t3") == "ok"
@@ -138,14 +178,28 @@ def test_release_is_upgraded_on_change_and_left_alone_when_in_sync(fleet, k8s, a
     hard = k8s_client.CoreV1Api(k8s).read_namespaced_resource_quota("vc-t3", ns).spec.hard
     assert hard["requests.cpu"] == "3"
 
+    # Only the kubeconfig file differs: the full path runs and leaves the release alone.
+    kubeconfig = kubeconfig_path(tmp_path, ns, "t3")
+    kubeconfig.unlink()
     mark = audit.mark()
-    again = run_playbook("provision.yml", changed)
+    refresh = run_playbook("provision.yml", changed)
+    assert refresh.rc == 0, refresh.output
+    assert refresh.changed("t3") == 1
+    assert kubeconfig.exists()
+    assert task_result(refresh.output, "Install or upgrade the vcluster release", "t3") == "skipping"
+    assert task_result(refresh.output, "Render the chart as Helm would install it", "t3") == "skipping"
+
+    again = run_playbook("provision.yml", changed, "-v")
     assert again.rc == 0, again.output
     assert again.changed("t3") == 0
-    assert task_result(again.output, "Install or upgrade the vcluster release", "t3") == "skipping"
-    assert task_result(again.output, "Render the chart as Helm would install it", "t3") == "skipping"
+    assert "nothing to change" in again.output
+    assert ": Install or upgrade the vcluster release]" not in again.output
+    assert ": Read the host cluster once" not in again.output
     assert helm_revisions(k8s, ns, "t3") == ["1", "2"]
     assert writes(audit.mutating_since(mark)) == []
+
+
+IN_SYNC_TASK = "Find the present tenants whose provisioning would change nothing"
 
 
 ROOT = {"runAsUser": 0}
