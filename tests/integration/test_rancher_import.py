@@ -289,7 +289,9 @@ def test_provision_imports_idempotently_and_deprovision_cleans(tenants, k8s, loc
     ns, name = unique("rimp"), "r1"
     rancher = tenants.server(kind, ns, name, profile=profile)
     if not rancher.can("pretend_agent") and not rancher.can("agent"):
-        pytest.skip("becoming active needs a connected cluster agent; hack/rancher-real agent is not available here")
+        pytest.skip("becoming active needs a connected cluster agent: the agent process (hack/rancher-real agent) "
+                    "registers with the real server but never passes its tunnel check; "
+                    "TENANCY_VCLUSTER_RANCHER_AGENT=1 tries it")
     inventory = tenants.inventory(
         {name: tenant(ns, vcluster_rancher_import=True, vcluster_rancher_agent_psa_strategy="baseline")}, rancher
     )
