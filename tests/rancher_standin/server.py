@@ -514,7 +514,7 @@ class RancherStandin:
     ticker (15 s upstream), ``agent_poll_interval`` (s) between agent checks of a cluster;
     ``ready_after_steps``/``delete_after_steps`` passes until ``active``/gone; ``v1_cache_lag`` (s) after a v1
     cluster's management cluster is created, during which controller passes rebuild its labels and annotations from
-    the v1 object (a real 2.12 server did this for up to seconds under load). ``page_size``: items per v3 page
+    the v1 object as it was at creation (a real 2.12 server did this for seconds under load). ``page_size``: items per v3 page
     (norman's default 1000; set it small to exercise ``pagination.next``).
     """
 
@@ -522,7 +522,7 @@ class RancherStandin:
                  tls=False, server_url=None, controller_interval=0.2, connect_interval=15.0, agent_poll_interval=1.0,
                  ready_after_steps=2, delete_after_steps=2, forbid_after_delete=False, agent_check=None,
                  kubeconfig=None, faults=None, cert_dir=None, page_size=DEFAULT_LIMIT, features=None,
-                 v1_cache_lag=5.0):
+                 v1_cache_lag=2.0):
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("the stand-in listens on loopback only")
         if kubeconfig and agent_check is None:

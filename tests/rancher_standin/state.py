@@ -598,22 +598,25 @@ class StandinState:
             body["clusterAgentDeploymentCustomization"] = copy.deepcopy(spec["clusterAgentDeploymentCustomization"])
         mgmt = self.new_cluster(body, cluster_id=cid)
         mgmt["_v1"], mgmt["_linked_at"] = v1["metadata"]["name"], clock
+        mgmt["_v1_at_link"] = copy.deepcopy({key: v1["metadata"][key] for key in ("labels", "annotations")})
         v1["status"]["clusterName"] = cid
         v1["status"]["fleetWorkspaceName"] = "fleet-default"
 
     def reconcile_v1_to_mgmt(self, mgmt, clock):
         """<= 2.10: every reconcile rebuilds the mgmt labels and spec from the v1 object (v3 edits are lost).
-        2.11+: the same for labels and annotations while the controller's cache lacks the new management cluster
-        (``createNewCluster`` falls back to the v1 object), ``v1_cache_lag`` seconds after it was created; then the
-        management cluster is the source of truth (``updateImportedCluster``)."""
+        2.11+: the same for labels and annotations, from the v1 object as it was when the management cluster was
+        created, while the controller's cache lacks the new cluster (``createNewCluster`` with stale caches),
+        ``v1_cache_lag`` seconds after it was created; then the management cluster is the source of truth
+        (``updateImportedCluster``)."""
         name = mgmt.get("_v1")
         v1 = self.v1.get(name) if name else None
         if v1 is None:
             return
         if self.profile["mgmt_source_of_truth"]:
             if clock - mgmt.get("_linked_at", clock) < self.options["v1_cache_lag"]:
-                mgmt["labels"] = dict(mgmt.get("labels") or {}, **v1["metadata"]["labels"])
-                mgmt["annotations"] = dict(mgmt.get("annotations") or {}, **v1["metadata"]["annotations"])
+                created_from = mgmt["_v1_at_link"]
+                mgmt["labels"] = dict(mgmt.get("labels") or {}, **created_from["labels"])
+                mgmt["annotations"] = dict(mgmt.get("annotations") or {}, **created_from["annotations"])
             return
         spec = v1["spec"]
         mgmt["labels"] = dict(mgmt.get("labels") or {}, **v1["metadata"]["labels"])

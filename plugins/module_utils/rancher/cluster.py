@@ -44,6 +44,9 @@ POLL_INTERVAL = 3.0
 TOKEN_GRACE = 10.0
 TOKEN_TIMEOUT = 120.0
 V1_LINK_TIMEOUT = 120.0
+# How long a management-cluster write for a v1 cluster must hold before the task ends, and how long it may take.
+V1_SETTLE_HOLD = 10.0
+V1_SETTLE_TIMEOUT = 120.0
 
 
 class ClusterInputError(Exception):
@@ -290,8 +293,7 @@ class ClusterTask(object):
                 return False, mgmt, before, before
             if self.check_mode:
                 return True, mgmt, before, diff_view(dict(mgmt, **update))
-            self.mirror_metadata_to_v1(name, v1)
-            return True, self.put_v3(mgmt, update), before, None
+            return True, self.hold_v1_update(cid, self.put_v3(mgmt, update)), before, None
         flat = self.v1_flat(v1, mgmt)
         before = diff_view(flat)
         update = self.desired.metadata_changes(flat, v3_update=False)
@@ -315,22 +317,30 @@ class ClusterTask(object):
         self.client.update_cluster_v1(name, mutate)
         return True, self.client.get_cluster(cid), before, after
 
-    def mirror_metadata_to_v1(self, name, v1):
-        """Put the wanted labels and annotations on the v1 object too. Until the provisioning controller's cache
-        holds a new management cluster, each v1 reconcile rebuilds the management cluster's labels and annotations
-        from the v1 object (``createNewCluster``, pkg/controllers/provisioningv2/cluster/controller.go, v2.12.0),
-        which would undo a management-cluster write made right after the cluster was created."""
-        wanted = {"labels": self.desired.labels, "annotations": self.desired.annotations}
-        meta = v1.get("metadata") or {}
-        if all(merged_metadata(meta.get(field), keys) is None for field, keys in wanted.items()):
-            return
+    def hold_v1_update(self, cid, mgmt):
+        """Re-apply the options until the management cluster has kept them for ``V1_SETTLE_HOLD`` seconds.
 
-        def mutate(obj):
-            current = obj.setdefault("metadata", {})
-            for field, keys in wanted.items():
-                current[field] = dict(current.get(field) or {}, **keys)
-
-        self.client.update_cluster_v1(name, mutate)
+        For a while after Rancher created the management cluster of a v1 cluster, its provisioning controller may
+        still rebuild it from the v1 object as it was then (``createNewCluster`` when its cache lacks the new
+        cluster, pkg/controllers/provisioningv2/cluster/controller.go, v2.12.0): a real 2.12 server undid a label
+        written right after the cluster was created."""
+        clock = self.client.clock
+        deadline = held_since = clock()
+        deadline += V1_SETTLE_TIMEOUT
+        while clock() - held_since < V1_SETTLE_HOLD:
+            if clock() >= deadline:
+                raise RancherError(
+                    "Rancher kept undoing the update of cluster %s for %ss" % (self.params["name"], V1_SETTLE_TIMEOUT),
+                    code="Timeout",
+                    hint="Check Rancher's provisioning controllers and rerun",
+                )
+            self.client.sleep(self.client.poll_interval)
+            mgmt = self.client.get_cluster(cid)
+            update = self.update_v3(mgmt)
+            if update:
+                mgmt = self.put_v3(mgmt, update)
+                held_since = clock()
+        return mgmt
 
     # -- after the write -------------------------------------------------------------------------------
     def settle_version_management(self, current):
