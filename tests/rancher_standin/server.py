@@ -514,8 +514,8 @@ class RancherStandin:
     ticker (15 s upstream), ``agent_poll_interval`` (s) between agent checks of a cluster;
     ``ready_after_steps``/``delete_after_steps`` passes until ``active``/gone; ``v1_cache_lag`` (s) after a v1
     cluster's management cluster is created, during which controller passes rebuild its labels and annotations from
-    the v1 object as it was at creation (a real 2.12 server did this for seconds under load). ``page_size``: items per v3 page
-    (norman's default 1000; set it small to exercise ``pagination.next``).
+    the v1 object as it was at creation (a real 2.12 server did this for seconds under load). ``page_size``: items
+    per v3 page (norman's default 1000; set it small to exercise ``pagination.next``).
     """
 
     def __init__(self, profile="2.12", token=None, password="admin-password", host="127.0.0.1", port=0,
