@@ -58,6 +58,20 @@ def run(inventory: Path, *args: str, env: dict | None = None, timeout: float = 9
     return PlaybookRun(proc.returncode, proc.stdout + proc.stderr)
 
 
+def kill_run(proc: subprocess.Popen, inventory: Path) -> None:
+    """SIGKILL the run's process group, then its workers: Ansible's workers start sessions of their own (setsid), so
+    the group kill leaves them behind, asleep on the dead parent's queue."""
+    os.killpg(proc.pid, signal.SIGKILL)
+    needle = str(inventory).encode()
+    for pid in (int(p) for p in os.listdir("/proc") if p.isdigit()):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                if needle in fh.read() and pid != os.getpid():
+                    os.kill(pid, signal.SIGKILL)
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+
+
 def run_and_kill(inventory: Path, after: float | None = None, until=None, timeout: float = 600) -> dict:
     """Start provision.yml in a session of its own and SIGKILL the whole process group (ansible-playbook, its
     workers and the helm/python children: what a cancelled AWX job or a lost controller does) ``after`` seconds,
@@ -69,11 +83,11 @@ def run_and_kill(inventory: Path, after: float | None = None, until=None, timeou
     while proc.poll() is None:
         elapsed = time.monotonic() - t0
         if (after is not None and elapsed >= after) or (until is not None and until()):
-            os.killpg(proc.pid, signal.SIGKILL)
+            kill_run(proc, inventory)
             killed_at = round(elapsed, 2)
             break
         if elapsed > timeout:
-            os.killpg(proc.pid, signal.SIGKILL)
+            kill_run(proc, inventory)
             raise TimeoutError("provision.yml did not finish")
         time.sleep(0.05)
     proc.wait(timeout=30)
