@@ -613,7 +613,7 @@ class StandinState:
         if v1 is None:
             return
         if self.profile["mgmt_source_of_truth"]:
-            if clock - mgmt.get("_linked_at", clock) < self.options["v1_cache_lag"]:
+            if clock - mgmt["_linked_at"] < self.options["v1_cache_lag"]:
                 created_from = mgmt["_v1_at_link"]
                 mgmt["labels"] = dict(mgmt.get("labels") or {}, **created_from["labels"])
                 mgmt["annotations"] = dict(mgmt.get("annotations") or {}, **created_from["annotations"])

@@ -325,10 +325,9 @@ class ClusterTask(object):
         cluster, pkg/controllers/provisioningv2/cluster/controller.go, v2.12.0): a real 2.12 server undid a label
         written right after the cluster was created."""
         clock = self.client.clock
-        deadline = held_since = clock()
-        deadline += V1_SETTLE_TIMEOUT
+        started = held_since = clock()
         while clock() - held_since < V1_SETTLE_HOLD:
-            if clock() >= deadline:
+            if clock() - started >= V1_SETTLE_TIMEOUT:
                 raise RancherError(
                     "Rancher kept undoing the update of cluster %s for %ss" % (self.params["name"], V1_SETTLE_TIMEOUT),
                     code="Timeout",
