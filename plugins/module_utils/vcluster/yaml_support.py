@@ -20,7 +20,11 @@ else:
 HAS_YAML = yaml is not None
 
 
-class _NoAliasDumper(yaml.SafeDumper if yaml else object):
+# libyaml's emitter writes the same text as PyYAML's pure-Python one at a quarter of the CPU.
+_SAFE_DUMPER = (getattr(yaml, "CSafeDumper", None) or yaml.SafeDumper) if yaml else object
+
+
+class _NoAliasDumper(_SAFE_DUMPER):
     """Plain YAML without anchors/aliases (Helm users read and diff this file)."""
 
     def ignore_aliases(self, data):
