@@ -23,7 +23,8 @@ from ansible_collections.tenancy.vcluster.plugins.module_utils.values_io import 
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import in_sync, kubeconfig, values_task
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import schema as schema_utils
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.yaml_support import HAS_YAML, yaml
-from ansible_collections.tenancy.vcluster.plugins.plugin_utils.tenant_vars import checked_tenant
+from ansible_collections.tenancy.vcluster.plugins.plugin_utils.in_process import plain_data
+from ansible_collections.tenancy.vcluster.plugins.plugin_utils.tenant_vars import TenantVariables
 
 
 def _validated(spec, params, **constraints):
@@ -34,22 +35,21 @@ def _validated(spec, params, **constraints):
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset()
+    _VALID_ARGS = frozenset(("group",))
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp
-        try:
-            tenant = checked_tenant(self._templar, task_vars or {}, "provision")
-        except AnsibleActionFail:  # the pre-flight's tenant check reports it
-            tenant = None
-        reasons = (
-            ["the tenant's variables do not pass the tenant contract"] if tenant is None
-            else self._setting_reasons() or in_sync.not_covered(tenant, self._chart_present(tenant))
+        validation = ArgumentSpecValidator({"group": {"type": "bool", "default": False}}).validate(
+            plain_data(self._task.args)
         )
+        if validation.errors.errors:
+            raise AnsibleActionFail(validation.errors.msg)
+        variables = TenantVariables(self._templar, task_vars or {})
+        # Variables that cannot even be read fail here, as tenancy.vcluster.tenant with purpose read fails.
+        route = variables.tenant("read")
         warnings = []
-        if not reasons:
-            reasons = self._drift(tenant, warnings)
+        reasons = self._reasons(variables, route, warnings)
         if warnings:
             result["warnings"] = warnings
         result.update(
@@ -58,7 +58,19 @@ class ActionModule(ActionBase):
             reasons=reasons,
             msg="nothing to change" if not reasons else "provisioning runs: " + "; ".join(reasons),
         )
+        if validation.validated_parameters["group"]:
+            result.update(add_group=in_sync.route_group(route, not reasons), parent_groups=["all"])
         return result
+
+    def _reasons(self, variables, route, warnings):
+        if route["state"] != "present":
+            return [in_sync.TO_BE_REMOVED]
+        try:
+            tenant = variables.tenant("provision")
+        except AnsibleActionFail:  # the pre-flight's tenant check reports it
+            return ["the tenant's variables do not pass the tenant contract"]
+        reasons = self._setting_reasons() or in_sync.not_covered(tenant, self._chart_present(tenant))
+        return reasons or self._drift(tenant, warnings)
 
     def _setting_reasons(self):
         if getattr(self._connection, "transport", None) != "local":

@@ -29,8 +29,17 @@ description:
   - Tenants it does not cover always give C(in_sync=false) (the reason says why) - nested tenants, tenants with a
     Rancher import or a Rancher project given by name, a chart not yet in the cache, a task with an C(environment),
     a connection other than C(local).
+  - Variables that cannot be read at all (the contract of M(tenancy.vcluster.tenant) with purpose C(read)) fail the
+    task with every problem named.
   - Runs on the controller only, like M(tenancy.vcluster.tenant).
-options: {}
+options:
+  group:
+    description:
+      - Also put the host in the inventory group of the play that runs it in C(playbooks/provision.yml), as
+        M(ansible.builtin.group_by) does - C(tenancy_vcluster_in_sync) when in sync (no play targets it), else
+        C(tenancy_vcluster_<state>_<level>) with state C(present) or C(absent) and level C(top) or C(nested).
+    type: bool
+    default: false
 attributes:
   check_mode:
     support: full
@@ -53,10 +62,10 @@ EXAMPLES = r"""
   tenancy.vcluster.tenant_in_sync:
   register: in_sync
 
-- name: Group the others for the full run
-  ansible.builtin.group_by:
-    key: "{{ 'in_sync' if in_sync.in_sync else 'to_provision' }}"
-  changed_when: false
+- name: Check each tenant and group it as provision.yml does
+  tenancy.vcluster.tenant_in_sync:
+    group: true
+  changed_when: false  # the new group membership is reported as a change, as with ansible.builtin.group_by
 """
 
 RETURN = r"""
@@ -70,6 +79,11 @@ reasons:
   type: list
   elements: str
   sample: ["the Helm release is not this chart version with these values"]
+add_group:
+  description: The inventory group the host was put in.
+  returned: when O(group=true)
+  type: str
+  sample: tenancy_vcluster_present_top
 """
 
 from ansible.module_utils.basic import AnsibleModule

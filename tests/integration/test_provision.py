@@ -199,7 +199,7 @@ def test_release_is_upgraded_on_change_and_left_alone_when_in_sync(fleet, k8s, a
     assert writes(audit.mutating_since(mark)) == []
 
 
-IN_SYNC_TASK = "Find the present tenants whose provisioning would change nothing"
+IN_SYNC_TASK = "Check each tenant and group it as in sync or by state and nesting level"
 
 
 ROOT = {"runAsUser": 0}

@@ -17,13 +17,25 @@ __metaclass__ = type
 
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import host_objects
 
+IN_SYNC_GROUP = "tenancy_vcluster_in_sync"
+TO_BE_REMOVED = "the tenant is to be removed"
+
+
+def route_group(tenant, in_sync):
+    """The inventory group whose play runs ``tenant`` in provision.yml: the in-sync group, which no play targets,
+    or ``tenancy_vcluster_<state>_<top|nested>`` (nested tenants run after their parents)."""
+    if in_sync:
+        return IN_SYNC_GROUP
+    level = "nested" if tenant["parent"] else "top"
+    return f"tenancy_vcluster_{tenant['state']}_{level}"
+
 
 def not_covered(tenant, chart_present):
     """Why the one-step check does not apply to ``tenant`` (empty: it does); ``chart_present`` says whether its
     chart is already in the cache (a pull is the pre-flight's job)."""
     reasons = []
     if tenant["state"] != "present":
-        reasons.append("the tenant is to be removed")
+        reasons.append(TO_BE_REMOVED)
     if tenant["parent"]:
         reasons.append("a nested tenant waits for its parent")
     if tenant["rancher_import"]:

@@ -127,3 +127,30 @@ def test_kubeconfig_drift():
     assert "Secret" in in_sync.kubeconfig_drift(False, {})[0]
     assert "differs" in in_sync.kubeconfig_drift(True, {"changed": True})[0]
     assert "cannot be written" in in_sync.kubeconfig_drift(True, {"failed": True, "msg": "x"})[0]
+
+
+@pytest.mark.parametrize(
+    ("variables", "in_sync_now", "group"),
+    [
+        ({}, True, "tenancy_vcluster_in_sync"),
+        ({}, False, "tenancy_vcluster_present_top"),
+        ({"vcluster_parent": "outer"}, False, "tenancy_vcluster_present_nested"),
+        ({"vcluster_state": "absent"}, False, "tenancy_vcluster_absent_top"),
+        ({"vcluster_state": "absent", "vcluster_parent": "outer"}, False, "tenancy_vcluster_absent_nested"),
+    ],
+)
+def test_route_group(variables, in_sync_now, group):
+    assert in_sync.route_group(tenant(**variables), in_sync_now) == group
+
+
+def test_provision_runs_every_route_group_but_the_in_sync_one():
+    with open(os.path.join(REPO, "playbooks", "provision.yml"), encoding="utf-8") as fh:
+        plays = yaml.safe_load(fh)
+    targeted = {play["vars"]["tenancy_vcluster_targets"] for play in plays if "ansible.builtin.import_playbook" in play}
+    routes = {
+        in_sync.route_group(tenant(vcluster_state=state, vcluster_parent=parent), False)
+        for state in ("present", "absent")
+        for parent in ("", "outer")
+    }
+    assert targeted == routes
+    assert in_sync.IN_SYNC_GROUP not in targeted
