@@ -149,6 +149,8 @@ class AuditLog:
 
     def events_since(self, mark: int) -> list[AuditEvent]:
         end = self._flush()
+        if end < mark:
+            raise RuntimeError(f"audit log {self.path} was rotated after the mark; the API server must not rotate it")
         with self.path.open("rb") as f:
             f.seek(mark)
             chunk = f.read(end - mark)
