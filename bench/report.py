@@ -228,31 +228,10 @@ def where_the_time_goes(p: dict | None) -> list[str]:
         ],
     )
     out += ["", "### Per task (bench_task_cpu; linear strategy)", ""]
-    out += _table(
-        [
-            "task",
-            "action",
-            "wall s",
-            "parent CPU s",
-            "workers CPU s",
-            "CPU ms/tenant",
-            "results (skipped)",
-            "CPU ms/result",
-        ],
-        [
-            [
-                t["task"],
-                t["action"],
-                t["wall_s"],
-                t["main_cpu_s"],
-                t["workers_cpu_s"],
-                t["cpu_ms_per_tenant"],
-                f"{t['results']} ({t['skipped']})",
-                t["cpu_ms_per_result"],
-            ]
-            for t in p["tasks"]
-        ],
-    )
+    out += _tasks_table(p["tasks"])
+    if p.get("first_tasks"):
+        out += ["", f"### Per task of a first provision of {p['first_n']} fresh tenants (bench_task_cpu)", ""]
+        out += _tasks_table(p["first_tasks"])
     for side in ("main", "workers"):
         c = p["cprofile"].get(side)
         if not c:
@@ -289,6 +268,18 @@ def where_the_time_goes(p: dict | None) -> list[str]:
             ],
         )
     return out
+
+
+def _tasks_table(tasks: list[dict]) -> list[str]:
+    return _table(
+        ["task", "action", "wall s", "parent CPU s", "workers CPU s", "CPU ms/tenant", "results (skipped)",
+         "CPU ms/result"],
+        [
+            [t["task"], t["action"], t["wall_s"], t["main_cpu_s"], t["workers_cpu_s"], t["cpu_ms_per_tenant"],
+             f"{t['results']} ({t['skipped']})", t["cpu_ms_per_result"]]
+            for t in tasks
+        ],
+    )
 
 
 def render(r: dict, p: dict | None, findings: str) -> str:

@@ -92,6 +92,8 @@ def main(argv=None) -> int:
     p.add_argument("--slices", type=int, default=4, help="AWX slices (default 4; 1 skips slicing)")
     p.add_argument("--slice-n", type=int, help="tenants of the sliced fleet job (default: the largest size)")
     p.add_argument("--profile-n", type=int, default=50, help="tenants of the profiled no-op (default 50)")
+    p.add_argument("--profile-first-n", type=int, default=10,
+                   help="fresh tenants of the profiled first provision (default 10; 0 skips it)")
     p.add_argument("--forks-sweep", default="2,10,25", help="fork counts the profile tries besides the default")
     p.add_argument("--keep", action="store_true", help="keep the bench namespaces and work dir")
     p.add_argument("--shared-cluster", action="store_true",
@@ -120,7 +122,8 @@ def main(argv=None) -> int:
             hosts = list(pool)[:args.profile_n]
             tenants = {h: pool[h] for h in hosts} if len(hosts) == args.profile_n else scenarios.fill(
                 site, args.profile_n)
-            prof = run_profile(site, tenants, [int(x) for x in args.forks_sweep.split(",") if x])
+            prof = run_profile(site, tenants, [int(x) for x in args.forks_sweep.split(",") if x],
+                               first_n=args.profile_first_n)
             prof.update(date=time.strftime("%Y-%m-%d %H:%M"), load=[load, [round(x, 2) for x in os.getloadavg()]])
             (RESULTS / "profile.json").write_text(json.dumps(prof, indent=2) + "\n")
     finally:

@@ -145,7 +145,13 @@ def _tasks_table(data: dict, n: int) -> list[dict]:
     return sorted(rows, key=lambda r: -(r["main_cpu_s"] + r["workers_cpu_s"]))
 
 
-def run_profile(site: Site, tenants: dict[str, str], forks_sweep=(2, 10, 25), micro_tasks: int = 5) -> dict:
+def _task_cpu_env(out: Path) -> dict[str, str]:
+    return {"ANSIBLE_CALLBACKS_ENABLED": "bench_task_cpu,ansible.posix.profile_tasks", "BENCH_TASK_CPU_OUT": str(out),
+            "PROFILE_TASKS_TASK_OUTPUT_LIMIT": "all"}
+
+
+def run_profile(site: Site, tenants: dict[str, str], forks_sweep=(2, 10, 25), micro_tasks: int = 5,
+                first_n: int = 10) -> dict:
     n = len(tenants)
     inv = site.inventory(f"profile-{n}", tenants)
     eff = site.effective_settings()
@@ -170,12 +176,18 @@ def run_profile(site: Site, tenants: dict[str, str], forks_sweep=(2, 10, 25), mi
     keep("plain", variant("plain"))
     keep("silent", variant("silent", env={"ANSIBLE_STDOUT_CALLBACK": "bench_silent"}))
     tasks_json = out_dir / "tasks.json"
-    keep("tasks", variant("tasks", env={"ANSIBLE_CALLBACKS_ENABLED": "bench_task_cpu,ansible.posix.profile_tasks",
-                                        "BENCH_TASK_CPU_OUT": str(tasks_json),
-                                        "PROFILE_TASKS_TASK_OUTPUT_LIMIT": "all"}))
+    keep("tasks", variant("tasks", env=_task_cpu_env(tasks_json)))
     data = json.loads(tasks_json.read_text())
     res["tasks"] = _tasks_table(data, n)
     res["parent_modules"] = {"count": data["modules_in_parent"], "kubernetes": data["kubernetes_in_parent"]}
+    if first_n:
+        # The same per-task view of a first provision: fresh tenants, every task of the full path.
+        first_json = out_dir / "first-tasks.json"
+        fresh = site.new_tenants("profile-first", first_n)
+        keep("first-tasks", variant("first-tasks", inventory=site.inventory(f"profile-first-{first_n}", fresh),
+                                    count=first_n, env=_task_cpu_env(first_json)))
+        res["first_n"] = first_n
+        res["first_tasks"] = _tasks_table(json.loads(first_json.read_text()), first_n)
     for forks in (f for f in forks_sweep if f != default_forks):
         keep(f"forks-{forks}", variant(f"forks-{forks}", args=("--forks", str(forks))))
     keep("free", variant("free", env={"ANSIBLE_STRATEGY": "free"}))
