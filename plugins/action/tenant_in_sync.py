@@ -40,9 +40,7 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp
-        validation = ArgumentSpecValidator({"group": {"type": "bool", "default": False}}).validate(
-            plain_data(self._task.args)
-        )
+        validation = ArgumentSpecValidator(in_sync.ARGUMENT_SPEC).validate(plain_data(self._task.args))
         if validation.errors.errors:
             raise AnsibleActionFail(validation.errors.msg)
         variables = TenantVariables(self._templar, task_vars or {})

@@ -36,7 +36,7 @@ options:
   group:
     description:
       - Also put the host in the inventory group of the play that runs it in C(playbooks/provision.yml), as
-        M(ansible.builtin.group_by) does - C(tenancy_vcluster_in_sync) when in sync (no play targets it), else
+        C(ansible.builtin.group_by) does - C(tenancy_vcluster_in_sync) when in sync (no play targets it), else
         C(tenancy_vcluster_<state>_<level>) with state C(present) or C(absent) and level C(top) or C(nested).
     type: bool
     default: false
@@ -88,9 +88,11 @@ add_group:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import in_sync
+
 
 def main():
-    module = AnsibleModule(argument_spec={}, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=in_sync.ARGUMENT_SPEC, supports_check_mode=True)
     module.fail_json(
         msg="tenancy.vcluster.tenant_in_sync runs as an action plugin on the controller; it has no remote part"
     )

@@ -18,6 +18,7 @@ __metaclass__ = type
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import host_objects
 
 IN_SYNC_GROUP = "tenancy_vcluster_in_sync"
+ARGUMENT_SPEC = {"group": {"type": "bool", "default": False}}
 TO_BE_REMOVED = "the tenant is to be removed"
 
 
