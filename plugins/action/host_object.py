@@ -1,0 +1,52 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, tenancy.vcluster maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""tenancy.vcluster.host_object in the controller's worker process when the task runs locally.
+
+kubernetes.core.k8s's runner does the write either way; here it gets the task's check and diff mode and collects
+its warnings, as an AnsibleModule would. A task with an ``environment`` (K8S_AUTH_* variables, proxies) runs the
+module, which is where that environment applies.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+from ansible_collections.tenancy.vcluster.plugins.module_utils import host_reads, host_writes
+from ansible_collections.tenancy.vcluster.plugins.plugin_utils.in_process import InProcessAction
+
+
+class _TaskModule:
+    """What kubernetes.core's K8sService reads of its module: the params, check and diff mode, and warn()."""
+
+    def __init__(self, params, check_mode, diff):
+        self.params, self.check_mode, self._diff = params, check_mode, diff
+        self.warnings = []
+
+    def warn(self, warning):
+        self.warnings.append(warning)
+
+
+class ActionModule(InProcessAction):
+    MODULE = "tenancy.vcluster.host_object"
+
+    def argument_spec(self):
+        return host_writes.argument_spec()
+
+    def spec_constraints(self):
+        return {"mutually_exclusive": host_writes.MUTUALLY_EXCLUSIVE}
+
+    def runs_in_process(self, args):
+        # plays give every task environment [{}]; any real entry is left to the module
+        return host_reads.HAS_KUBERNETES and not any(self._task.environment or [])
+
+    def evaluate(self, params):
+        from ansible_collections.kubernetes.core.plugins.module_utils.k8s.client import get_api_client
+
+        module = _TaskModule(params, bool(self._task.check_mode), self.diff_mode)
+        try:
+            client = get_api_client(**params)
+        except Exception as exc:  # bad kubeconfig, unreachable API server: the module would fail the same way
+            return dict(changed=False, failed=True, msg=f"Failed to get client due to {exc}")
+        result = host_writes.run(module, client)
+        if module.warnings:
+            result.setdefault("warnings", []).extend(module.warnings)
+        return result
