@@ -31,9 +31,6 @@ class ActionModule(InProcessAction):
     def argument_spec(self):
         return host_writes.argument_spec()
 
-    def spec_constraints(self):
-        return {"mutually_exclusive": host_writes.MUTUALLY_EXCLUSIVE}
-
     def runs_in_process(self, args):
         # plays give every task environment [{}]; any real entry is left to the module
         return host_reads.HAS_KUBERNETES and not any(self._task.environment or [])

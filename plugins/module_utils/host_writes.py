@@ -14,29 +14,31 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.kubernetes.core.plugins.module_utils.args_common import (
-    AUTH_ARG_SPEC,
-    NAME_ARG_SPEC,
-    RESOURCE_ARG_SPEC,
-)
+from ansible_collections.kubernetes.core.plugins.module_utils.args_common import AUTH_ARG_SPEC, NAME_ARG_SPEC
 from ansible_collections.kubernetes.core.plugins.module_utils.k8s.runner import get_definitions, perform_action
 from ansible_collections.kubernetes.core.plugins.module_utils.k8s.service import K8sService
 
 
 def argument_spec():
     args = copy.deepcopy(NAME_ARG_SPEC)
-    args.update(copy.deepcopy(RESOURCE_ARG_SPEC))
     args.update(copy.deepcopy(AUTH_ARG_SPEC))
+    # kubernetes.core.k8s's own spec types this with a function (list, dict or YAML text); checked in run()
+    args["resource_definition"] = dict(type="raw", aliases=["definition", "inline"])
     args["state"] = dict(type="str", default="present", choices=["present", "absent"])
     return args
-
-
-MUTUALLY_EXCLUSIVE = [("resource_definition", "src")]
 
 
 def run(module, client):
     """The result of applying ``module.params`` with ``client``, as kubernetes.core.k8s reports it; failures come
     back as failed/msg. ``module`` needs params, check_mode, _diff and warn (an AnsibleModule has them)."""
+    definition = module.params.get("resource_definition")
+    if definition is not None and not isinstance(definition, (list, dict, str)):
+        return dict(
+            changed=False,
+            failed=True,
+            msg=f"resource_definition must be an object, a list of objects or their YAML text, not "
+            f"{type(definition).__name__}",
+        )
     service = K8sService(client, module)
     results, changed = [], False
     try:

@@ -26,6 +26,12 @@ description:
   - The options are the subset of M(kubernetes.core.k8s) the roles use; use M(kubernetes.core.k8s) for anything
     else (server-side apply, waiting, templates).
 options:
+  resource_definition:
+    description:
+      - The object (a dict), a list of objects, or their YAML text. Its C(kind), C(apiVersion), C(metadata.name) and
+        C(metadata.namespace) take precedence over O(kind), O(api_version), O(name) and O(namespace).
+    type: raw
+    aliases: [definition, inline]
   state:
     description:
       - V(present) creates the object or updates it to the definition; V(absent) deletes it.
@@ -35,7 +41,6 @@ options:
 extends_documentation_fragment:
   - kubernetes.core.k8s_auth_options
   - kubernetes.core.k8s_name_options
-  - kubernetes.core.k8s_resource_options
 attributes:
   check_mode:
     support: full
@@ -96,7 +101,6 @@ def main():
     module = AnsibleK8SModule(
         module_class=AnsibleModule,
         argument_spec=host_writes.argument_spec(),
-        mutually_exclusive=host_writes.MUTUALLY_EXCLUSIVE,
         supports_check_mode=True,
     )
     result = host_writes.run(module, get_api_client(module))

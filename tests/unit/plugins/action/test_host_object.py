@@ -38,3 +38,10 @@ def test_the_action_and_the_module_take_the_same_options():
     assert "definition" in spec["resource_definition"]["aliases"]
     assert spec["state"]["choices"] == ["present", "absent"]
     assert {"kubeconfig", "context", "kind", "name", "namespace", "api_version"} <= set(spec)
+
+
+def test_a_definition_that_is_no_object_fails_before_any_request():
+    stand_in = host_object_action._TaskModule({"resource_definition": 42}, check_mode=False, diff=False)
+    result = host_writes.run(stand_in, client=None)
+    assert result["failed"] is True
+    assert "resource_definition" in result["msg"] and "int" in result["msg"]
