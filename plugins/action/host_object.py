@@ -4,14 +4,13 @@
 """tenancy.vcluster.host_object in the controller's worker process when the task runs locally.
 
 kubernetes.core.k8s's runner does the write either way; here it gets the task's check and diff mode and collects
-its warnings, as an AnsibleModule would. A task with an ``environment`` (K8S_AUTH_* variables, proxies) runs the
-module, which is where that environment applies.
+its warnings, as an AnsibleModule would.
 """
 
 from __future__ import absolute_import, division, print_function
 
-from ansible_collections.tenancy.vcluster.plugins.module_utils import host_reads, host_writes
-from ansible_collections.tenancy.vcluster.plugins.plugin_utils.in_process import InProcessAction
+from ansible_collections.tenancy.vcluster.plugins.module_utils import host_writes
+from ansible_collections.tenancy.vcluster.plugins.plugin_utils.host_api import HostApiAction
 
 
 class _TaskModule:
@@ -25,22 +24,16 @@ class _TaskModule:
         self.warnings.append(warning)
 
 
-class ActionModule(InProcessAction):
+class ActionModule(HostApiAction):
     MODULE = "tenancy.vcluster.host_object"
 
     def argument_spec(self):
         return host_writes.argument_spec()
 
-    def runs_in_process(self, args):
-        # plays give every task environment [{}]; any real entry is left to the module
-        return host_reads.HAS_KUBERNETES and not any(self._task.environment or [])
-
     def evaluate(self, params):
-        from ansible_collections.kubernetes.core.plugins.module_utils.k8s.client import get_api_client
-
         module = _TaskModule(params, bool(self._task.check_mode), self.diff_mode)
         try:
-            client = get_api_client(**params)
+            client = self.api_client(params)
         except Exception as exc:  # bad kubeconfig, unreachable API server: the module would fail the same way
             return dict(changed=False, failed=True, msg=f"Failed to get client due to {exc}")
         result = host_writes.run(module, client)

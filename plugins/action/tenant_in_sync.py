@@ -23,7 +23,7 @@ from ansible_collections.tenancy.vcluster.plugins.module_utils.values_io import 
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import in_sync, kubeconfig, values_task
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster import schema as schema_utils
 from ansible_collections.tenancy.vcluster.plugins.module_utils.vcluster.yaml_support import HAS_YAML, yaml
-from ansible_collections.tenancy.vcluster.plugins.plugin_utils.in_process import plain_data
+from ansible_collections.tenancy.vcluster.plugins.plugin_utils.in_process import validated_args
 from ansible_collections.tenancy.vcluster.plugins.plugin_utils.tenant_vars import TenantVariables
 
 
@@ -40,9 +40,7 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp
-        validation = ArgumentSpecValidator(in_sync.ARGUMENT_SPEC).validate(plain_data(self._task.args))
-        if validation.errors.errors:
-            raise AnsibleActionFail(validation.errors.msg)
+        args = validated_args(in_sync.ARGUMENT_SPEC, self._task.args, "tenancy.vcluster.tenant_in_sync")
         variables = TenantVariables(self._templar, task_vars or {})
         # Variables that cannot even be read fail here, as tenancy.vcluster.tenant with purpose read fails.
         route = variables.tenant("read")
@@ -56,7 +54,7 @@ class ActionModule(ActionBase):
             reasons=reasons,
             msg="nothing to change" if not reasons else "provisioning runs: " + "; ".join(reasons),
         )
-        if validation.validated_parameters["group"]:
+        if args["group"]:
             result.update(add_group=in_sync.route_group(route, not reasons), parent_groups=["all"])
         return result
 

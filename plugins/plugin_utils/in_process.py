@@ -35,6 +35,18 @@ def plain_data(value):
     return value
 
 
+def validated_args(spec, args, module, **constraints):
+    """The task ``args`` checked and completed like AnsibleModule does; errors read like the module's."""
+    validation = ArgumentSpecValidator(spec, **constraints).validate(plain_data(args))
+    errors = validation.errors.errors  # AnsibleValidationErrorMultiple has no __len__: always truthy
+    if errors:
+        msg = validation.errors.msg
+        if isinstance(errors[0], UnsupportedError):
+            msg = f"Unsupported parameters for ({module}) module: {msg}"
+        raise AnsibleActionFail(msg)
+    return validation.validated_parameters
+
+
 class InProcessAction(ActionBase):
     """Base of these action plugins; subclasses set MODULE and implement ``evaluate``."""
 
@@ -69,15 +81,7 @@ class InProcessAction(ActionBase):
 
     def validated_params(self):
         """The task args checked and completed like AnsibleModule does; errors read like the module's."""
-        validator = ArgumentSpecValidator(self.argument_spec(), **self.spec_constraints())
-        validation = validator.validate(plain_data(self._task.args))
-        errors = validation.errors.errors  # AnsibleValidationErrorMultiple has no __len__: always truthy
-        if errors:
-            msg = validation.errors.msg
-            if isinstance(errors[0], UnsupportedError):
-                msg = f"Unsupported parameters for ({self.MODULE}) module: {msg}"
-            raise AnsibleActionFail(msg)
-        return validation.validated_parameters
+        return validated_args(self.argument_spec(), self._task.args, self.MODULE, **self.spec_constraints())
 
     @property
     def diff_mode(self):
